@@ -1,0 +1,13 @@
+"""The library's exceptions: bad input versus an unsatisfiable plan."""
+
+from __future__ import annotations
+
+__all__ = ["InputError", "InfeasibleError"]
+
+
+class InputError(ValueError):
+    """Bad input: the message names the row, column, key or value at fault and how to fix it."""
+
+
+class InfeasibleError(ValueError):
+    """A plan or staffing that no valid draw can satisfy; the message names task, target and constraint."""

@@ -1,0 +1,161 @@
+"""Permanent random numbers: PRN(seed, namespace, id), vectorised.
+
+Definition (docs/spec.md §3)::
+
+    key  = tagged_sha256("shuangsuiji/prn/v1", seed, utf8(namespace))[0:16]
+    h    = SipHash-2-4(key, utf8(id))            # 64-bit unsigned integer
+    PRN  = (h + 1/2) / 2**64                      # a real number in (0, 1)
+
+Units are ordered by ``h`` (ties, which have probability about n**2 / 2**65, by the UTF-8 bytes of the
+ID). ``h`` carries all 64 bits; :func:`prn_float` gives a float in (0, 1) for display.
+
+SipHash-2-4 (Aumasson & Bernstein, "SipHash: a fast short-input PRF", INDOCRYPT 2012) is a
+pseudorandom function keyed by 128 bits. The key is derived from the seed, which stays secret until
+after the commitment, so the threat is prediction of a PRN before the reveal. A PRF's outputs are
+indistinguishable from independent uniform draws to anyone without the key, whatever the
+structure of the IDs (sequential codes, IDs differing in one character). Collision resistance is
+not needed: nothing is gained by two targets sharing a PRN. Per-ID SHA-256 would also do, but is
+an order of magnitude slower in a Python loop; SipHash vectorises over numpy ``uint64`` arrays.
+"""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+import numpy.typing as npt
+
+from ._hashing import tagged_sha256
+
+__all__ = ["PRN_TAG", "prn_key", "siphash24", "prn_hash", "prn_float", "id_bytes_array"]
+
+PRN_TAG = "shuangsuiji/prn/v1"
+_CHUNK = 1 << 16
+_U64 = np.uint64
+
+
+def prn_key(seed: bytes, namespace: str) -> bytes:
+    """The 16-byte SipHash key for one (seed, namespace)."""
+    return tagged_sha256(PRN_TAG, seed, namespace)[:16]
+
+
+def _rotl(x: npt.NDArray[np.uint64], b: int, tmp: npt.NDArray[np.uint64]) -> None:
+    np.left_shift(x, _U64(b), out=tmp)
+    np.right_shift(x, _U64(64 - b), out=x)
+    np.bitwise_or(x, tmp, out=x)
+
+
+def _sipround(
+    v0: npt.NDArray[np.uint64],
+    v1: npt.NDArray[np.uint64],
+    v2: npt.NDArray[np.uint64],
+    v3: npt.NDArray[np.uint64],
+    t: npt.NDArray[np.uint64],
+) -> None:
+    # In-place ufuncs keep each chunk in cache; uint64 addition wraps modulo 2**64 as SipHash needs.
+    v0 += v1
+    _rotl(v1, 13, t)
+    v1 ^= v0
+    _rotl(v0, 32, t)
+    v2 += v3
+    _rotl(v3, 16, t)
+    v3 ^= v2
+    v0 += v3
+    _rotl(v3, 21, t)
+    v3 ^= v0
+    v2 += v1
+    _rotl(v1, 17, t)
+    v1 ^= v2
+    _rotl(v2, 32, t)
+
+
+def _siphash_words(words: npt.NDArray[np.uint64], k0: int, k1: int) -> npt.NDArray[np.uint64]:
+    """SipHash-2-4 of rows of already padded message words (last word holds the length byte)."""
+    n = words.shape[0]
+    v0 = np.full(n, k0 ^ 0x736F6D6570736575, _U64)
+    v1 = np.full(n, k1 ^ 0x646F72616E646F6D, _U64)
+    v2 = np.full(n, k0 ^ 0x6C7967656E657261, _U64)
+    v3 = np.full(n, k1 ^ 0x7465646279746573, _U64)
+    t = np.empty(n, _U64)
+    for b in range(words.shape[1]):
+        m = np.ascontiguousarray(words[:, b])
+        v3 ^= m
+        _sipround(v0, v1, v2, v3, t)
+        _sipround(v0, v1, v2, v3, t)
+        v0 ^= m
+    v2 ^= _U64(0xFF)
+    for _ in range(4):
+        _sipround(v0, v1, v2, v3, t)
+    v0 ^= v1
+    v2 ^= v3
+    v0 ^= v2
+    return v0
+
+
+def _message_words(rows: npt.NDArray[np.uint8], length: int) -> npt.NDArray[np.uint64]:
+    """SipHash message blocks for rows of ``length`` bytes each (zero padded in ``rows``)."""
+    n = rows.shape[0]
+    nblocks = length // 8 + 1
+    buf = np.zeros((n, nblocks * 8), np.uint8)
+    buf[:, :length] = rows[:, :length]
+    buf[:, nblocks * 8 - 1] = length & 0xFF
+    return buf.view("<u8").astype(_U64, copy=False)
+
+
+def id_bytes_array(ids: npt.ArrayLike) -> npt.NDArray[np.bytes_]:
+    """IDs as a fixed-width ``S`` array of their UTF-8 bytes (ASCII fast path)."""
+    arr = np.asarray(ids)
+    if arr.dtype.kind == "S":
+        return arr
+    try:
+        return arr.astype("S")
+    except UnicodeEncodeError:
+        return np.array([str(s).encode("utf-8") for s in arr.tolist()], dtype="S")
+
+
+def siphash24(key: bytes, id_bytes: npt.NDArray[np.bytes_]) -> npt.NDArray[np.uint64]:
+    """SipHash-2-4 of each element of a fixed-width bytes array (no element may contain NUL).
+
+    Rows are grouped by length, hashed in cache-sized chunks and, for large inputs, on a thread
+    pool (numpy releases the GIL in ufuncs). The result does not depend on chunking or threads.
+    """
+    if len(key) != 16:
+        raise ValueError("SipHash key must be 16 bytes")
+    k0 = int.from_bytes(key[:8], "little")
+    k1 = int.from_bytes(key[8:], "little")
+    n = id_bytes.shape[0]
+    out = np.empty(n, _U64)
+    if n == 0:
+        return out
+    width = id_bytes.dtype.itemsize
+    mat = np.ascontiguousarray(id_bytes).view(np.uint8).reshape(n, width)
+    lengths = np.strings.str_len(id_bytes)
+    groups = [(int(L), np.flatnonzero(lengths == L)) for L in np.unique(lengths)]
+
+    def job(args: tuple[int, npt.NDArray[np.intp]]) -> None:
+        length, idx = args
+        out[idx] = _siphash_words(_message_words(mat[idx], length), k0, k1)
+
+    jobs = [(L, idx[s : s + _CHUNK]) for L, idx in groups for s in range(0, idx.size, _CHUNK)]
+    workers = min(os.cpu_count() or 1, 8, len(jobs))
+    if workers <= 1:
+        for j in jobs:
+            job(j)
+    else:
+        with ThreadPoolExecutor(workers) as pool:
+            list(pool.map(job, jobs))
+    return out
+
+
+def prn_hash(seed: bytes, namespace: str, id_bytes: npt.NDArray[np.bytes_]) -> npt.NDArray[np.uint64]:
+    """The 64-bit PRN integers ``h`` for IDs given as UTF-8 bytes."""
+    return siphash24(prn_key(seed, namespace), id_bytes)
+
+
+def prn_float(h: npt.NDArray[np.uint64]) -> npt.NDArray[np.float64]:
+    """``(2*floor(h / 2**12) + 1) / 2**53``: the top 52 bits of h as a float strictly inside (0, 1).
+
+    Exactly representable, never 0 or 1. For display and records only: every decision uses ``h``.
+    """
+    return (h >> _U64(12)).astype(np.float64) * 2.0**-52 + 2.0**-53

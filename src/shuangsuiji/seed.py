@@ -1,0 +1,160 @@
+"""The public seed of a draw and where it came from.
+
+A seed is at least 128 bits. It is either given directly (``Seed.from_hex``, e.g. the output of a
+randomness beacon) or derived from values that were announced in advance as the source of
+randomness and only became known later: lottery draws, stock-index closes, beacon outputs
+(``Seed.from_sources``). The derivation follows RFC 3797 ("Publicly Verifiable Nominations Committee
+(NomCom) Random Selection", Eastlake 2004) §4 for the canonical key string, and replaces its MD5 with
+SHA-256 (FIPS 180-4). The spec, with test vectors, is in docs/spec.md §2.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import attrs
+
+from .errors import InputError
+
+__all__ = ["Seed", "canonical_source", "source_key_string"]
+
+MIN_SEED_BITS = 128
+_HEX = re.compile(r"[0-9a-fA-F]+")
+_INT_TOKENS = re.compile(r"[+-]?\d+(?:[\s,;，、]+[+-]?\d+)*")
+_SPLIT = re.compile(r"[\s,;，、]+")
+
+
+def _canonical_int(tok: str) -> str:
+    return str(int(tok))
+
+
+def canonical_source(source: str | int | Sequence[int]) -> str:
+    """One source in RFC 3797 canonical form, including its terminating ``/``.
+
+    - A sequence of integers, or a string of integers separated by spaces or commas (a lottery
+      draw), is a set: the numbers are sorted ascending, written in decimal without leading zeros,
+      and each is followed by ``.``. ``"2 5 12 8 10"`` gives ``"2.5.8.10.12./"``.
+    - A single integer is a one-element set: ``9319`` gives ``"9319./"``.
+    - Any other string (an index close ``"3512.34"``, a beacon output, a headline) is text: it is
+      NFKC-normalised, trimmed, internal white space is folded to one space, ASCII letters are
+      upper-cased, and ``/`` is appended. Text may not contain ``/``.
+    """
+    if isinstance(source, bool):
+        raise InputError(f"seed source {source!r} is a bool; give the announced number or text")
+    if isinstance(source, int):
+        return f"{source}./"
+    if isinstance(source, str):
+        text = unicodedata.normalize("NFKC", source).strip()
+        if not text:
+            raise InputError("seed source is empty; give the announced value (e.g. '2 5 12 8 10')")
+        if _INT_TOKENS.fullmatch(text):
+            nums = sorted(int(t) for t in _SPLIT.split(text) if t)
+            return "".join(f"{n}." for n in nums) + "/"
+        if "/" in text:
+            raise InputError(f"seed source {source!r} contains '/', the source separator; remove it")
+        text = re.sub(r"\s+", " ", text)
+        return "".join(c.upper() if c.isascii() else c for c in text) + "/"
+    try:
+        nums = sorted(int(x) for x in source)
+    except (TypeError, ValueError) as exc:
+        raise InputError(
+            f"seed source {source!r} is neither text nor a sequence of integers"
+        ) from exc
+    if not nums:
+        raise InputError("seed source is an empty sequence; give the announced numbers")
+    return "".join(f"{n}." for n in nums) + "/"
+
+
+def source_key_string(sources: Iterable[str | int | Sequence[int]]) -> str:
+    """The RFC 3797 key string: the canonical sources concatenated in the announced order."""
+    parts = [canonical_source(s) for s in sources]
+    if not parts:
+        raise InputError("Seed.from_sources needs at least one source")
+    return "".join(parts)
+
+
+def _freeze(value: Any) -> Any:
+    if isinstance(value, (list, tuple)):
+        return tuple(_freeze(v) for v in value)
+    return value
+
+
+@attrs.frozen
+class Seed:
+    """A seed of at least 128 bits, with its provenance.
+
+    ``value`` is the raw seed; ``kind`` is ``"hex"`` or ``"sources"``; ``inputs`` keeps what the
+    seed was derived from (the hex string, or each announced source as given) and ``key_string``
+    the canonical RFC 3797 key string for sources. Equality and every draw depend on ``value`` only.
+    """
+
+    value: bytes = attrs.field(repr=False)
+    kind: str = attrs.field(default="hex", eq=False)
+    inputs: tuple[Any, ...] = attrs.field(default=(), eq=False, converter=_freeze)
+    key_string: str | None = attrs.field(default=None, eq=False)
+
+    @value.validator
+    def _check(self, _: attrs.Attribute[bytes], value: bytes) -> None:
+        if not isinstance(value, bytes):
+            raise InputError(f"seed value must be bytes, got {type(value).__name__}")
+        if len(value) * 8 < MIN_SEED_BITS:
+            raise InputError(
+                f"seed has {len(value) * 8} bits; at least {MIN_SEED_BITS} are required"
+            )
+
+    @classmethod
+    def from_hex(cls, text: str) -> Seed:
+        """A seed from hexadecimal text (``0x`` prefix and surrounding white space allowed).
+
+        At least 32 hex digits (128 bits); an odd number of digits is refused as ambiguous.
+        """
+        if not isinstance(text, str):
+            raise InputError(f"Seed.from_hex takes a str, got {type(text).__name__}")
+        t = text.strip()
+        if t[:2].lower() == "0x":
+            t = t[2:]
+        if not _HEX.fullmatch(t):
+            raise InputError(f"seed {text!r} is not hexadecimal (digits 0-9, a-f only)")
+        if len(t) % 2:
+            raise InputError(f"seed {text!r} has an odd number of hex digits ({len(t)})")
+        if len(t) * 4 < MIN_SEED_BITS:
+            raise InputError(
+                f"seed {text!r} has {len(t) * 4} bits; at least {MIN_SEED_BITS} "
+                f"({MIN_SEED_BITS // 4} hex digits) are required"
+            )
+        return cls(bytes.fromhex(t), kind="hex", inputs=(t.lower(),))
+
+    @classmethod
+    def from_sources(cls, sources: Iterable[str | int | Sequence[int]]) -> Seed:
+        """SHA-256 of the UTF-8 RFC 3797 key string of values announced in advance.
+
+        >>> Seed.from_sources(["9319", "2 5 12 8 10", "9 18 26 34 41 45"]).key_string
+        '9319./2.5.8.10.12./9.18.26.34.41.45./'
+        """
+        given = list(sources) if not isinstance(sources, (str, bytes)) else None
+        if given is None:
+            raise InputError("Seed.from_sources takes a list of sources, not a single string")
+        key = source_key_string(given)
+        return cls(
+            hashlib.sha256(key.encode("utf-8")).digest(),
+            kind="sources",
+            inputs=tuple(given),
+            key_string=key,
+        )
+
+    @property
+    def hex(self) -> str:
+        """The seed as lower-case hex."""
+        return self.value.hex()
+
+    def provenance(self) -> dict[str, Any]:
+        """A JSON-ready description of the seed and how it was derived (for the log)."""
+        out: dict[str, Any] = {"kind": self.kind, "hex": self.hex}
+        if self.kind == "sources":
+            out["sources"] = [list(s) if isinstance(s, tuple) else s for s in self.inputs]
+            out["key_string"] = self.key_string
+        return out
