@@ -1,0 +1,313 @@
+"""Sampling designs and allocation: the math only, arrays in and arrays out (docs/spec.md §6).
+
+Nothing here knows about plans or registries. Every function is exact or specified down to the
+IEEE-754 operation so that a second implementation can reproduce it bit for bit:
+
+- :func:`exact_sum` is the correctly rounded sum (like ``math.fsum``), independent of order.
+- :func:`pips` is Tillé's iterative certainty capping, as R ``sampling::inclusionprobabilities``
+  (Tillé 2006, *Sampling Algorithms*, §2.10 / algorithm 2.1).
+- :func:`quantize` puts π on the grid of 2**-64 with an exact total, so that
+- :func:`systematic` (Madow 1949 systematic πps along the random PRN order, i.e. the randomised
+  systematic design of Hartley & Rao 1962) gives every unit exactly its stated π.
+- :func:`smallest` is simple random sampling without replacement by PRN order (Ohlsson 1995,
+  "Coordination of samples using permanent random numbers": the n smallest of iid uniform PRNs
+  form an SRS).
+- :func:`rate_size` and :func:`allocate` turn rates and totals into integer sizes, exactly.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from fractions import Fraction
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+__all__ = [
+    "GRID",
+    "SizeDist",
+    "exact_sum",
+    "pips",
+    "quantize",
+    "systematic",
+    "smallest",
+    "prn_order",
+    "lexmin",
+    "rate_size",
+    "allocate",
+    "bernoulli",
+]
+
+GRID = 1 << 64  # π is stated in units of 2**-64
+_U64 = np.uint64
+_BINCOUNT_ROWS = 1 << 26  # float64 bincount of values < 2**26 stays exact below 2**53
+
+
+def exact_sum(w: npt.NDArray[np.float64]) -> float:
+    """The correctly rounded sum of finite doubles (the result ``math.fsum`` gives), vectorised.
+
+    Each double is split as m * 2**e with an integer m < 2**53; m is split into two 26/27-bit
+    halves whose per-exponent sums are exact in float64 bincounts; the exact total is assembled
+    as a Python integer and rounded once.
+    """
+    if w.size == 0:
+        return 0.0
+    mant, exp = np.frexp(np.asarray(w, np.float64))
+    m = (mant * 2.0**53).astype(np.int64)
+    e = exp.astype(np.int64)
+    nz = m != 0
+    if not nz.any():
+        return 0.0
+    emin = int(e[nz].min())
+    off = np.where(nz, e - emin, 0)
+    sign = np.sign(m)
+    am = np.abs(m)
+    hi = (am >> 26).astype(np.float64) * sign
+    lo = (am & ((1 << 26) - 1)).astype(np.float64) * sign
+    nbins = int(off.max()) + 1
+    total = 0
+    for s in range(0, w.size, _BINCOUNT_ROWS):
+        sl = slice(s, s + _BINCOUNT_ROWS)
+        sh = np.bincount(off[sl], weights=hi[sl], minlength=nbins)
+        so = np.bincount(off[sl], weights=lo[sl], minlength=nbins)
+        for o in np.flatnonzero((sh != 0) | (so != 0)).tolist():
+            total += ((int(sh[o]) << 26) + int(so[o])) << o
+    # value = total * 2**(emin - 53)
+    shift = emin - 53
+    return float(Fraction(total) * (Fraction(2) ** shift))
+
+
+def pips(w: npt.NDArray[np.float64], n: int) -> npt.NDArray[np.float64]:
+    """Inclusion probabilities proportional to size with certainty capping (Tillé 2006, §2.10).
+
+    π_k = min(1, c * w_k) with Σπ = n. Iteratively: every unit whose π reaches 1 is fixed at 1
+    and the remaining n' = n - #certain is spread over the rest as π_k = (n' * w_k) / S', where
+    S' is :func:`exact_sum` of their weights (two correctly rounded IEEE operations per unit).
+    Zero weights get π = 0. ``n`` must not exceed the number of positive weights.
+    """
+    w = np.asarray(w, np.float64)
+    pi = np.zeros(w.shape, np.float64)
+    pos = w > 0
+    npos = int(pos.sum())
+    if n < 0 or n > npos:
+        raise ValueError(f"cannot draw {n} from {npos} units with positive weight")
+    certain = np.zeros(w.shape, bool)
+    n_rem = n
+    while n_rem > 0:
+        free = np.flatnonzero(pos & ~certain)
+        p = (float(n_rem) * w[free]) / exact_sum(w[free])
+        newly = p >= 1.0
+        if not newly.any():
+            pi[free] = p
+            break
+        certain[free[newly]] = True
+        n_rem -= int(newly.sum())
+    pi[certain] = 1.0
+    return pi
+
+
+def lexmin(id_bytes: npt.NDArray[np.bytes_], candidates: npt.NDArray[np.intp]) -> int:
+    """The candidate whose ID is smallest in UTF-8 byte order, without a string sort.
+
+    IDs are compared as rows of big-endian 64-bit words (NUL padding sorts first, as a shorter
+    string does), narrowing the candidate set one word at a time.
+    """
+    cand = np.asarray(candidates, np.intp)
+    if cand.size == 1:
+        return int(cand[0])
+    width = id_bytes.dtype.itemsize
+    words = -(-width // 8)
+    buf = np.zeros((cand.size, words * 8), np.uint8)
+    buf[:, :width] = np.ascontiguousarray(id_bytes[cand]).view(np.uint8).reshape(cand.size, width)
+    mat = buf.view(">u8")
+    keep = np.arange(cand.size)
+    for j in range(words):
+        col = mat[keep, j]
+        keep = keep[col == col.min()]
+        if keep.size == 1:
+            break
+    return int(cand[keep[0]])
+
+
+def quantize(
+    pi: npt.NDArray[np.float64], n: int, id_bytes: npt.NDArray[np.bytes_]
+) -> npt.NDArray[np.uint64]:
+    """π on the grid of 2**-64: ``q = floor(π * 2**64)`` with Σq = (n - #certain) * 2**64 exactly.
+
+    Certainty units (π = 1) get q = 0 here and are taken outright; zero-π units get q = 0. The
+    floating-point deficit D = (n - #certain) * 2**64 - Σq (|D| is about n * 2**13 at most, i.e.
+    below 1e-15 in probability) is computed in wrapping uint64 arithmetic and given to the unit
+    with the largest q, ties broken by the smallest ID (UTF-8 bytes), repeatedly if one unit
+    cannot absorb it. For π >= 2**-12 the product π * 2**64 is already an integer, so q is π
+    exactly for every unit but that one.
+    """
+    q = np.zeros(pi.shape, _U64)
+    certain = pi >= 1.0
+    free = np.flatnonzero((pi > 0) & ~certain)
+    q[free] = (pi[free] * float(GRID)).astype(_U64)
+    target = (n - int(certain.sum())) % GRID
+    d = (target - int(np.sum(q[free], dtype=_U64))) % GRID
+    deficit = d - GRID if d >= GRID // 2 else d
+    pool = free
+    while deficit != 0:
+        if pool.size == 0:
+            raise ArithmeticError("π deficit could not be placed; π does not sum to n")
+        qmax = q[pool].max()
+        r = lexmin(id_bytes, pool[q[pool] == qmax])
+        qr = int(q[r])
+        give = min(deficit, GRID - 1 - qr) if deficit > 0 else -min(-deficit, qr)
+        q[r] = _U64(qr + give)
+        deficit -= give
+        pool = pool[pool != r]
+    return q
+
+
+def prn_order(h: npt.NDArray[np.uint64], id_bytes: npt.NDArray[np.bytes_]) -> npt.NDArray[np.intp]:
+    """Positions sorted by PRN ``h``, equal ``h`` (probability ~n**2/2**65) by ID bytes."""
+    order = np.argsort(h)
+    hs = h[order]
+    tie = np.flatnonzero(hs[1:] == hs[:-1])
+    if tie.size:
+        order = order.copy()
+        for start in np.unique(np.searchsorted(hs, hs[tie])).tolist():
+            stop = int(np.searchsorted(hs, hs[start], side="right"))
+            run = order[start:stop]
+            order[start:stop] = run[np.argsort(id_bytes[run], kind="stable")]
+    return order
+
+
+def systematic(q_ordered: npt.NDArray[np.uint64], start: int) -> npt.NDArray[np.bool_]:
+    """Systematic selection along an order: unit k is taken iff (start - C_{k-1}) mod 2**64 < q_k.
+
+    ``C_k`` are the cumulative sums of ``q`` (wrapping uint64). The points start + j * 2**64 hit
+    each interval [C_{k-1}, C_k) of length q_k <= 2**64 - 1 at most once, so with ``start``
+    uniform on [0, 2**64) unit k is selected with probability exactly q_k / 2**64, and the
+    number selected is exactly Σq / 2**64 (Madow 1949; Tillé 2006, §7.2).
+    """
+    c = np.cumsum(q_ordered, dtype=_U64)
+    c -= q_ordered
+    dist = _U64(start) - c
+    out: npt.NDArray[np.bool_] = dist < q_ordered
+    return out
+
+
+def smallest(
+    h: npt.NDArray[np.uint64], n: int, id_bytes: npt.NDArray[np.bytes_]
+) -> npt.NDArray[np.intp]:
+    """Positions of the ``n`` smallest PRNs (ties at the boundary by ID bytes): an SRS of size n."""
+    size = h.shape[0]
+    if n <= 0:
+        return np.empty(0, np.intp)
+    if n >= size:
+        return np.arange(size)
+    kth = h[np.argpartition(h, n - 1)[n - 1]]
+    below = np.flatnonzero(h < kth)
+    need = n - below.size
+    at = np.flatnonzero(h == kth)
+    if at.size > need:
+        at = at[np.argsort(id_bytes[at], kind="stable")[:need]]
+    return np.sort(np.concatenate([below, at]))
+
+
+def bernoulli(u256: int, p: Fraction) -> bool:
+    """True iff u256 / 2**256 < p: exact for any p whose denominator divides 2**256."""
+    return u256 * p.denominator < p.numerator * (1 << 256)
+
+
+@attrs.frozen
+class SizeDist:
+    """A stratum size: ``high`` with probability ``p_high``, else ``low`` (equal when fixed)."""
+
+    low: int
+    high: int
+    p_high: Fraction = Fraction(0)
+
+    @property
+    def expected(self) -> Fraction:
+        return self.low + (self.high - self.low) * self.p_high
+
+    @property
+    def fixed(self) -> bool:
+        return self.low == self.high or self.p_high == 0
+
+
+def rate_size(population: int, rate: float, rounding: str, minimum: int, cap: int) -> SizeDist:
+    """n from a rate, exactly: ``ceil`` (at least the rate), ``round`` (half up) or ``random``.
+
+    ``random`` draws floor(rate*N) + Bernoulli(frac(rate*N)), so E[n]/N equals the rate exactly.
+    The minimum (small-population rule) raises n to min(minimum, cap); n never exceeds ``cap``
+    (the number of units that can be drawn). A rate of 0 means "left alone": n = 0 regardless of
+    the minimum.
+    """
+    if rate == 0 or cap == 0:
+        return SizeDist(0, 0)
+    x = Fraction(rate) * population
+    if rounding == "ceil":
+        lo, hi, p = math.ceil(x), math.ceil(x), Fraction(0)
+    elif rounding == "round":
+        lo = hi = math.floor(x + Fraction(1, 2))
+        p = Fraction(0)
+    elif rounding == "random":
+        lo = math.floor(x)
+        p = x - lo
+        hi = lo + 1 if p else lo
+    else:
+        raise ValueError(f"unknown rounding {rounding!r}")
+    floor_n = min(minimum, cap)
+
+    def fix(k: int) -> int:
+        return min(max(k, floor_n), cap)
+
+    lo, hi = fix(lo), fix(hi)
+    return SizeDist(lo, hi, p if hi != lo else Fraction(0))
+
+
+def allocate(
+    total: int,
+    populations: Sequence[int],
+    shares: Sequence[Fraction],
+    minimum: int,
+) -> list[int]:
+    """Split ``total`` into integers n_h with min(minimum, N_h) <= n_h <= N_h and Σn_h = total.
+
+    Continuous target x_h proportional to ``shares`` within those bounds: bounded strata are
+    fixed at the violated bound (upper bounds first) and the rest re-spread, until none
+    violates. Integers by the largest-remainder (Hamilton) method, ties to the earlier stratum.
+    All arithmetic is exact (fractions). A stratum whose share is zero gets its lower bound unless
+    every free stratum has share zero, in which case the free strata share by population.
+    """
+    k = len(populations)
+    lower = [min(minimum, N) for N in populations]
+    upper = list(populations)
+    if total > sum(upper):
+        raise ValueError(f"total {total} exceeds the population {sum(upper)}")
+    if total < sum(lower):
+        raise ValueError(f"total {total} is below the sum of stratum minimums {sum(lower)}")
+    fixed: dict[int, Fraction] = {}
+    while True:
+        free = [h for h in range(k) if h not in fixed]
+        rem = Fraction(total) - sum(fixed.values(), Fraction(0))
+        weights = {h: Fraction(shares[h]) for h in free}
+        if free and sum(weights.values()) == 0:
+            weights = {h: Fraction(populations[h]) for h in free}
+        wsum = sum(weights.values(), Fraction(0))
+        x = {h: (rem * weights[h] / wsum if wsum else Fraction(0)) for h in free}
+        over = [h for h in free if x[h] > upper[h]]
+        if over:
+            fixed.update({h: Fraction(upper[h]) for h in over})
+            continue
+        under = [h for h in free if x[h] < lower[h]]
+        if under:
+            fixed.update({h: Fraction(lower[h]) for h in under})
+            continue
+        fixed.update(x)
+        break
+    target = [fixed[h] for h in range(k)]
+    n = [math.floor(t) for t in target]
+    short = total - sum(n)
+    order = sorted(range(k), key=lambda h: (-(target[h] - n[h]), h))
+    for h in order[:short]:
+        n[h] += 1
+    return n

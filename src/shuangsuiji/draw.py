@@ -1,0 +1,363 @@
+"""``inclusion_probabilities(plan, targets)`` and ``draw(plan, targets, seed)`` (docs/spec.md §5–6).
+
+For each task: eligible rows (``where``, cool-off) are grouped into cells (strata, plus the risk
+class under class rates); each cell gets a size and a design, and from them every unit's π, all
+before any seed exists. The seed then decides, per cell, through the PRNs of the task's namespace
+and two per-cell values: the random-rounding coin and the systematic start.
+
+Designs per cell: ``census`` (π = 1), ``none`` (π = 0: rate 0, "left alone"), ``srs`` (the n
+smallest PRNs; π = E[n]/N) and ``pips`` (systematic πps along PRN order; π = q/2**64).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from fractions import Fraction
+from typing import Any
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from . import design as D
+from ._hashing import uniform_int
+from .errors import InputError
+from .plan import Plan, Task
+from .prn import prn_hash
+from .registry import Targets
+from .seed import Seed
+from .selection import InclusionProbabilities, Selection, StratumSummary
+from .strata import Cells, cells_of, class_values, eligible_rows
+
+__all__ = ["draw", "inclusion_probabilities", "ALGORITHM", "plan_designs", "TaskDesign", "Cell"]
+
+ALGORITHM = "shuangsuiji-draw/1"
+SIZE_TAG = "shuangsuiji/size/v1"
+START_TAG = "shuangsuiji/start/v1"
+
+
+@attrs.frozen(eq=False)
+class Cell:
+    """One stratum cell of a task, with its design and every member's π (no seed involved)."""
+
+    label: str
+    members: npt.NDArray[np.intp]
+    method: str  # "census" | "none" | "srs" | "pips"
+    size: D.SizeDist
+    pi: npt.NDArray[np.float64]
+    rate: float | None = None
+    q_low: npt.NDArray[np.uint64] | None = None
+    q_high: npt.NDArray[np.uint64] | None = None
+    certain_low: npt.NDArray[np.bool_] | None = None
+    certain_high: npt.NDArray[np.bool_] | None = None
+
+    @property
+    def population(self) -> int:
+        return int(self.members.size)
+
+    @property
+    def needs_prn(self) -> bool:
+        return self.method in ("srs", "pips") and self.size.high > 0
+
+    def summary(self, task: str, drawn: int | None = None) -> StratumSummary:
+        pos = self.pi[self.pi > 0]
+        return StratumSummary(
+            task=task,
+            stratum=self.label,
+            design=self.method,
+            population=self.population,
+            expected=float(self.size.expected),
+            size=(self.size.low,) if self.size.fixed else (self.size.low, self.size.high),
+            pi_min=float(pos.min()) if pos.size else 0.0,
+            pi_max=float(pos.max()) if pos.size else 0.0,
+            rate=self.rate,
+            drawn=drawn,
+        )
+
+
+@attrs.frozen(eq=False)
+class TaskDesign:
+    task: Task
+    eligible: int
+    cells: tuple[Cell, ...]
+
+
+# -- sizes ----------------------------------------------------------------------------------------
+def _resolve_keys(
+    task: Task, cells: Cells, mapping: tuple[tuple[str, Any], ...], key: str
+) -> list[Any]:
+    """Map per-stratum keys (full labels, or bare values with one strata column) onto cells."""
+    given = dict(mapping)
+    out: list[Any] = []
+    used: set[str] = set()
+    bare = len(task.strata) == 1
+    for c, label in enumerate(cells.labels):
+        names = [label] + ([cells.parts[c][0]] if bare and cells.parts[c] else [])
+        hit = [k for k in names if k in given]
+        if not hit:
+            raise InputError(
+                f"task {task.name!r}, key {key!r}: no entry for stratum {label!r}; give every "
+                f"stratum (0 is allowed)"
+            )
+        used.add(hit[0])
+        out.append(given[hit[0]])
+    unknown = [k for k in given if k not in used]
+    if unknown:
+        raise InputError(
+            f"task {task.name!r}, key '{key}.{unknown[0]}': no such stratum among the eligible "
+            f"targets; strata are {list(cells.labels)[:12]}"
+        )
+    return out
+
+
+def _weights(task: Task, targets: Targets, rows: npt.NDArray[np.intp]) -> npt.NDArray[np.float64]:
+    risk = task.risk
+    assert risk is not None
+    if risk.mode == "weights":
+        table = dict(risk.weights)
+        idx = class_values(task, targets, rows, "risk.weights", table)
+        return np.array(list(table.values()), np.float64)[idx]
+    try:
+        column = targets.column(risk.column)
+    except InputError as exc:
+        raise InputError(f"task {task.name!r}, key 'risk.column': {exc}") from None
+    if column.kind == "str":
+        raise InputError(
+            f"task {task.name!r}, key 'risk.column': column {risk.column!r} holds text; give "
+            "'weights' (class -> weight) or 'rates' for a class column"
+        )
+    w = column.as_float()[rows]
+    bad = ~np.isfinite(w) | (w < 0)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise InputError(
+            f"task {task.name!r}, key 'risk.column': weight column {risk.column!r} has "
+            f"{column.value_at(int(rows[i]))!r} at row {int(rows[i])}; weights must be finite "
+            "and >= 0"
+        )
+    return w
+
+
+def _cell_sizes(
+    task: Task, cells: Cells, caps: list[int]
+) -> list[tuple[D.SizeDist, float | None]]:
+    size = task.size
+    risk = task.risk
+    pops = [int(cells.starts[c + 1] - cells.starts[c]) for c in range(len(cells))]
+    if risk is not None and risk.mode == "rates":
+        rates = dict(risk.rates)
+        for cls in set(cells.classes):
+            if cls not in rates:
+                raise InputError(
+                    f"task {task.name!r}, key 'risk.rates': no rate for "
+                    f"{risk.column}={cls!r}; give every class (0 leaves it alone)"
+                )
+        rounding = size.rounding if size is not None else "ceil"
+        minimum = size.minimum if size is not None else 0
+        return [
+            (D.rate_size(pops[c], rates[str(cells.classes[c])], rounding, minimum, caps[c]),
+             rates[str(cells.classes[c])])
+            for c in range(len(cells))
+        ]
+    assert size is not None
+    if size.mode == "census":
+        return [(D.SizeDist(p, p), 1.0) for p in pops]
+    if size.mode == "rate":
+        assert size.rate is not None
+        return [
+            (D.rate_size(pops[c], size.rate, size.rounding, size.minimum, caps[c]), size.rate)
+            for c in range(len(cells))
+        ]
+    if size.mode == "per_stratum":
+        wanted = _resolve_keys(task, cells, size.per_stratum, "size.per_stratum")
+        for c, n in enumerate(wanted):
+            if n > caps[c]:
+                raise InputError(
+                    f"task {task.name!r}, key 'size.per_stratum': {n} requested from stratum "
+                    f"{cells.labels[c]!r}, which has only {caps[c]} targets that can be drawn"
+                )
+        return [(D.SizeDist(n, n), None) for n in wanted]
+    assert size.total is not None
+    if size.allocation == "proportional":
+        shares = [Fraction(p) for p in caps]
+    elif size.allocation == "equal":
+        shares = [Fraction(1) for _ in caps]
+    else:
+        p = _resolve_keys(task, cells, size.anticipated, "size.anticipated")
+        shares = [Fraction(caps[c]) * Fraction(math.sqrt(p[c] * (1 - p[c]))) for c in range(len(caps))]
+    try:
+        ns = D.allocate(size.total, caps, shares, size.minimum)
+    except ValueError as exc:
+        raise InputError(
+            f"task {task.name!r}, key 'size.total': {exc} (eligible targets that can be drawn: "
+            f"{sum(caps)})"
+        ) from None
+    return [(D.SizeDist(n, n), None) for n in ns]
+
+
+def _design_task(task: Task, targets: Targets, general_max_rate: float) -> TaskDesign:
+    rows = eligible_rows(task, targets)
+    cells = cells_of(task, targets, rows)
+    pips_mode = (
+        task.risk is not None
+        and task.risk.mode in ("weights", "column")
+        and (task.size is None or task.size.mode != "census")
+    )
+    weights = _weights(task, targets, cells.rows) if pips_mode else None
+    caps = []
+    for c in range(len(cells)):
+        lo, hi = int(cells.starts[c]), int(cells.starts[c + 1])
+        caps.append(int((weights[lo:hi] > 0).sum()) if weights is not None else hi - lo)
+    sizes = _cell_sizes(task, cells, caps)
+    out: list[Cell] = []
+    for c, (dist, rate) in enumerate(sizes):
+        lo, hi = int(cells.starts[c]), int(cells.starts[c + 1])
+        members = cells.rows[lo:hi]
+        N = hi - lo
+        if dist.high == 0:
+            out.append(Cell(cells.labels[c], members, "none", dist, np.zeros(N), rate))
+        elif weights is None and dist.low == N:
+            out.append(Cell(cells.labels[c], members, "census", dist, np.ones(N), rate))
+        elif weights is None:
+            pi = np.full(N, float(dist.expected / N))
+            out.append(Cell(cells.labels[c], members, "srs", dist, pi, rate))
+        else:
+            w = weights[lo:hi]
+            ids = targets.id_bytes[members]
+            pl = D.pips(w, dist.low)
+            ql = D.quantize(pl, dist.low, ids)
+            cl = pl >= 1.0
+            pi = np.where(cl, 1.0, ql.astype(np.float64) / float(D.GRID))
+            qh = ch = None
+            if not dist.fixed:
+                ph = D.pips(w, dist.high)
+                qh = D.quantize(ph, dist.high, ids)
+                ch = ph >= 1.0
+                pi_h = np.where(ch, 1.0, qh.astype(np.float64) / float(D.GRID))
+                f = float(dist.p_high)
+                pi = (1.0 - f) * pi + f * pi_h
+            out.append(Cell(cells.labels[c], members, "pips", dist, pi, rate, ql, qh, cl, ch))
+    design = TaskDesign(task, int(rows.size), tuple(out))
+    if task.kind == "general" and rows.size:
+        expected = sum((c.size.expected for c in out), Fraction(0))
+        # The cap is on the expected rate the data give, which minimums can push past the
+        # declared rate; a general task may never exceed it (domain.md: "strictly capped").
+        plan_cap = general_max_rate
+        if expected > Fraction(plan_cap) * rows.size:
+            raise InputError(
+                f"task {task.name!r}, key 'size': expected sample {float(expected):.1f} of "
+                f"{rows.size} eligible targets is a rate of {float(expected) / rows.size:.2%}, "
+                f"above general_max_rate {plan_cap:g}; lower the size or the minimum, or use "
+                "rounding 'random' (exactly the rate in expectation) or 'round' instead of 'ceil'"
+            )
+    return design
+
+
+def plan_designs(plan: Plan, targets: Targets) -> list[TaskDesign]:
+    """Every task's cells, sizes and π (no seed). Raises InputError for data-dependent errors."""
+    if not isinstance(targets, Targets):
+        raise InputError(f"targets must be shuangsuiji.Targets, got {type(targets).__name__}")
+    return [_design_task(t, targets, plan.general_max_rate) for t in plan.tasks]
+
+
+def _as_plan(plan: Plan | Mapping[str, Any]) -> Plan:
+    if isinstance(plan, Plan):
+        return plan
+    if isinstance(plan, Mapping):
+        return Plan.from_dict(plan)
+    raise InputError(f"plan must be a Plan or a dict, got {type(plan).__name__}")
+
+
+def inclusion_probabilities(plan: Plan | Mapping[str, Any], targets: Targets) -> InclusionProbabilities:
+    """π of every eligible target under every task: publishable before the seed exists."""
+    p = _as_plan(plan)
+    designs = plan_designs(p, targets)
+    t_idx, strata, rows, pis, summaries = [], [], [], [], []
+    for ti, td in enumerate(designs):
+        for cell in td.cells:
+            t_idx.append(np.full(cell.population, ti, np.int32))
+            strata.append(np.full(cell.population, cell.label, dtype=object))
+            rows.append(cell.members)
+            pis.append(cell.pi)
+            summaries.append(cell.summary(td.task.name))
+    r = np.concatenate(rows) if rows else np.empty(0, np.intp)
+    return InclusionProbabilities(
+        tasks=tuple(t.name for t in p.tasks),
+        task_index=np.concatenate(t_idx) if t_idx else np.empty(0, np.int32),
+        stratum=np.concatenate(strata) if strata else np.empty(0, object),
+        ids=np.array(targets.ids(r), dtype=object),
+        pi=np.concatenate(pis) if pis else np.empty(0),
+        strata=tuple(summaries),
+    )
+
+
+def _select_cell(cell: Cell, h: npt.NDArray[np.uint64], seed: bytes, ns: str,
+                 id_bytes: npt.NDArray[np.bytes_]) -> npt.NDArray[np.intp]:
+    """Positions (within the cell) drawn by the seed."""
+    if cell.method == "none":
+        return np.empty(0, np.intp)
+    if cell.method == "census":
+        return np.arange(cell.population)
+    high = not cell.size.fixed and D.bernoulli(
+        uniform_int(256, SIZE_TAG, seed, ns, cell.label), cell.size.p_high
+    )
+    n = cell.size.high if high else cell.size.low
+    if cell.method == "srs":
+        return D.smallest(h, n, id_bytes)
+    q = cell.q_high if high else cell.q_low
+    certain = cell.certain_high if high else cell.certain_low
+    assert q is not None and certain is not None
+    rest = np.flatnonzero(~certain & (q > 0))
+    order = rest[D.prn_order(h[rest], id_bytes[rest])]
+    start = uniform_int(64, START_TAG, seed, ns, cell.label)
+    chosen = order[D.systematic(q[order], start)]
+    picked = np.sort(np.concatenate([np.flatnonzero(certain), chosen]))
+    if picked.size != n:  # pragma: no cover - guarded by quantize's exact total
+        raise ArithmeticError(f"cell {cell.label!r}: drew {picked.size}, expected {n}")
+    return picked
+
+
+def draw(plan: Plan | Mapping[str, Any], targets: Targets, seed: Seed) -> Selection:
+    """Draw every task of ``plan`` from ``targets`` with ``seed``: a pure, replayable function.
+
+    The result depends only on (seed, plan, registry contents): not on row order, platform,
+    thread count or library internals (docs/spec.md §6).
+    """
+    p = _as_plan(plan)
+    if not isinstance(seed, Seed):
+        raise InputError(f"seed must be a shuangsuiji.Seed, got {type(seed).__name__}")
+    designs = plan_designs(p, targets)
+    t_idx, strata, rows, pis, hs, summaries = [], [], [], [], [], []
+    for ti, td in enumerate(designs):
+        ns = td.task.prn_namespace
+        need = [c.members for c in td.cells if c.population]
+        all_rows = np.concatenate(need) if need else np.empty(0, np.intp)
+        h_all = prn_hash(seed.value, ns, targets.id_bytes[all_rows])
+        offset = 0
+        for cell in td.cells:
+            n = cell.population
+            h = h_all[offset : offset + n]
+            offset += n
+            ids = targets.id_bytes[cell.members]
+            picked = _select_cell(cell, h, seed.value, ns, ids)
+            summaries.append(cell.summary(td.task.name, drawn=int(picked.size)))
+            t_idx.append(np.full(picked.size, ti, np.int32))
+            strata.append(np.full(picked.size, cell.label, dtype=object))
+            rows.append(cell.members[picked])
+            pis.append(cell.pi[picked])
+            hs.append(h[picked])
+    r = np.concatenate(rows) if rows else np.empty(0, np.intp)
+    return Selection(
+        plan_name=p.name,
+        seed_hex=seed.hex,
+        algorithm=ALGORITHM,
+        tasks=tuple(t.name for t in p.tasks),
+        task_index=np.concatenate(t_idx) if t_idx else np.empty(0, np.int32),
+        stratum=np.concatenate(strata) if strata else np.empty(0, object),
+        ids=np.array(targets.ids(r), dtype=object),
+        rows=r,
+        pi=np.concatenate(pis) if pis else np.empty(0),
+        prn_int=np.concatenate(hs) if hs else np.empty(0, np.uint64),
+        strata=tuple(summaries),
+    )

@@ -1,0 +1,192 @@
+"""Results of a plan over a registry: inclusion probabilities (before the seed) and the Selection.
+
+Both are frozen, columnar, and convert to records, pandas, and a per-stratum summary.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from .prn import prn_float
+
+__all__ = ["Selection", "InclusionProbabilities", "StratumSummary"]
+
+
+def _ro(a: npt.NDArray[Any]) -> npt.NDArray[Any]:
+    a.setflags(write=False)
+    return a
+
+
+@attrs.frozen
+class StratumSummary:
+    """One (task, stratum) line: population, size and probabilities.
+
+    ``population`` counts eligible targets; ``expected`` is Σπ (exact); ``drawn`` is the realised
+    size (``None`` before the seed); ``size`` the possible sizes (two when rounding is random).
+    """
+
+    task: str
+    stratum: str
+    design: str
+    population: int
+    expected: float
+    size: tuple[int, ...]
+    pi_min: float
+    pi_max: float
+    rate: float | None = None
+    drawn: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        d = attrs.asdict(self)
+        d["size"] = list(self.size)
+        d["drawn_rate"] = (
+            None if self.drawn is None or not self.population else self.drawn / self.population
+        )
+        return d
+
+
+def _pandas() -> Any:
+    try:
+        import pandas as pd
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        raise ImportError(
+            'to_pandas() needs pandas: pip install "shuangsuiji[pandas]"'
+        ) from exc
+    return pd
+
+
+@attrs.frozen(eq=False)
+class InclusionProbabilities:
+    """π of every eligible target under each task, computable before the seed exists.
+
+    Columnar: ``task`` (index into ``tasks``), ``stratum`` (label), ``id``, ``pi``. Targets a task
+    does not cover (filtered out by ``where`` or cool-off) have π = 0 and are not listed.
+    """
+
+    tasks: tuple[str, ...]
+    task_index: npt.NDArray[np.int32] = attrs.field(converter=_ro)
+    stratum: npt.NDArray[np.object_] = attrs.field(converter=_ro)
+    ids: npt.NDArray[np.object_] = attrs.field(converter=_ro)
+    pi: npt.NDArray[np.float64] = attrs.field(converter=_ro)
+    strata: tuple[StratumSummary, ...]
+
+    def __len__(self) -> int:
+        return int(self.pi.shape[0])
+
+    def to_records(self) -> list[dict[str, Any]]:
+        names = np.array(self.tasks, dtype=object)[self.task_index]
+        return [
+            {"task": t, "stratum": s, "id": i, "inclusion_probability": p}
+            for t, s, i, p in zip(
+                names.tolist(), self.stratum.tolist(), self.ids.tolist(), self.pi.tolist()
+            )
+        ]
+
+    def to_pandas(self) -> Any:
+        pd = _pandas()
+        return pd.DataFrame(
+            {
+                "task": np.array(self.tasks, dtype=object)[self.task_index],
+                "stratum": self.stratum,
+                "id": self.ids,
+                "inclusion_probability": self.pi,
+            }
+        )
+
+    def summary(self) -> list[dict[str, Any]]:
+        return [s.to_dict() for s in self.strata]
+
+    def of(self, task: str, target_id: str) -> float:
+        """π of one target under one task (0 when the task does not cover it)."""
+        t = self.tasks.index(task)
+        hit = np.flatnonzero((self.task_index == t) & (self.ids == target_id))
+        return float(self.pi[hit[0]]) if hit.size else 0.0
+
+
+@attrs.frozen(eq=False)
+class Selection:
+    """The drawn targets: one row per (task, target), with stratum, π and PRN.
+
+    ``prn_int`` keeps the 64-bit PRN that decided the draw; ``prn`` in records is its float view
+    (docs/spec.md §3). ``rows`` are positions in the registry the draw was made from.
+    """
+
+    plan_name: str
+    seed_hex: str
+    algorithm: str
+    tasks: tuple[str, ...]
+    task_index: npt.NDArray[np.int32] = attrs.field(converter=_ro)
+    stratum: npt.NDArray[np.object_] = attrs.field(converter=_ro)
+    ids: npt.NDArray[np.object_] = attrs.field(converter=_ro)
+    rows: npt.NDArray[np.intp] = attrs.field(converter=_ro)
+    pi: npt.NDArray[np.float64] = attrs.field(converter=_ro)
+    prn_int: npt.NDArray[np.uint64] = attrs.field(converter=_ro)
+    strata: tuple[StratumSummary, ...]
+
+    def __len__(self) -> int:
+        return int(self.pi.shape[0])
+
+    @property
+    def prn(self) -> npt.NDArray[np.float64]:
+        return prn_float(self.prn_int)
+
+    @property
+    def task_names(self) -> npt.NDArray[np.object_]:
+        out: npt.NDArray[np.object_] = np.array(self.tasks, dtype=object)[self.task_index]
+        return out
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """Dicts with keys task, stratum, id, inclusion_probability, prn."""
+        return [
+            {"task": t, "stratum": s, "id": i, "inclusion_probability": p, "prn": r}
+            for t, s, i, p, r in zip(
+                self.task_names.tolist(),
+                self.stratum.tolist(),
+                self.ids.tolist(),
+                self.pi.tolist(),
+                self.prn.tolist(),
+            )
+        ]
+
+    def to_pandas(self) -> Any:
+        pd = _pandas()
+        return pd.DataFrame(
+            {
+                "task": self.task_names,
+                "stratum": self.stratum,
+                "id": self.ids,
+                "inclusion_probability": self.pi,
+                "prn": self.prn,
+            }
+        )
+
+    def summary(self) -> list[dict[str, Any]]:
+        """Per (task, stratum): population, drawn, drawn_rate, expected (Σπ), π range, design."""
+        return [s.to_dict() for s in self.strata]
+
+    def ids_for(self, task: str) -> list[str]:
+        t = self.tasks.index(task)
+        out: list[str] = self.ids[self.task_index == t].tolist()
+        return out
+
+    def id_set(self) -> frozenset[tuple[str, str]]:
+        """{(task, id)}: convenient for comparing draws."""
+        return frozenset(zip(self.task_names.tolist(), self.ids.tolist()))
+
+    def filter_task(self, names: Sequence[str]) -> Selection:
+        keep = np.isin(self.task_names, list(names))
+        return attrs.evolve(
+            self,
+            task_index=self.task_index[keep],
+            stratum=self.stratum[keep],
+            ids=self.ids[keep],
+            rows=self.rows[keep],
+            pi=self.pi[keep],
+            prn_int=self.prn_int[keep],
+            strata=tuple(s for s in self.strata if s.task in names),
+        )
