@@ -28,16 +28,16 @@ import numpy.typing as npt
 __all__ = [
     "GRID",
     "SizeDist",
-    "exact_sum",
-    "pips",
-    "quantize",
-    "systematic",
-    "smallest",
-    "prn_order",
-    "lexmin",
-    "rate_size",
     "allocate",
     "bernoulli",
+    "exact_sum",
+    "lexmin",
+    "pips",
+    "prn_order",
+    "quantize",
+    "rate_size",
+    "smallest",
+    "systematic",
 ]
 
 GRID = 1 << 64  # π is stated in units of 2**-64

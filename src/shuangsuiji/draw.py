@@ -30,7 +30,7 @@ from .seed import Seed
 from .selection import InclusionProbabilities, Selection, StratumSummary
 from .strata import Cells, cells_of, class_values, eligible_rows
 
-__all__ = ["draw", "inclusion_probabilities", "ALGORITHM", "plan_designs", "TaskDesign", "Cell"]
+__all__ = ["ALGORITHM", "Cell", "TaskDesign", "draw", "inclusion_probabilities", "plan_designs"]
 
 ALGORITHM = "shuangsuiji-draw/1"
 SIZE_TAG = "shuangsuiji/size/v1"

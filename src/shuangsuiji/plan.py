@@ -19,7 +19,7 @@ import attrs
 
 from .errors import InputError
 
-__all__ = ["Plan", "Task", "Size", "Risk", "Cooloff", "DEFAULT_GENERAL_MAX_RATE"]
+__all__ = ["DEFAULT_GENERAL_MAX_RATE", "Cooloff", "Plan", "Risk", "Size", "Task"]
 
 DEFAULT_GENERAL_MAX_RATE = 0.10
 
@@ -331,9 +331,11 @@ class Task:
     def declared_rates(self) -> list[tuple[str, float]]:
         """Every rate the task declares, with its key (for the general-task cap)."""
         out: list[tuple[str, float]] = []
-        if self.size is not None and self.size.mode == "rate" and self.size.rate is not None:
-            if self.risk is None or self.risk.mode != "rates":
-                out.append(("size.rate", self.size.rate))
+        class_rates = self.risk is not None and self.risk.mode == "rates"
+        if self.size is not None and self.size.mode == "rate" and self.size.rate is not None and (
+            not class_rates
+        ):
+            out.append(("size.rate", self.size.rate))
         if self.risk is not None:
             out += [(f"risk.rates.{k}", r) for k, r in self.risk.rates]
         if self.size is not None and self.size.mode == "census":

@@ -28,7 +28,7 @@ import numpy.typing as npt
 
 from ._hashing import tagged_sha256
 
-__all__ = ["PRN_TAG", "prn_key", "siphash24", "prn_hash", "prn_float", "id_bytes_array"]
+__all__ = ["PRN_TAG", "id_bytes_array", "prn_float", "prn_hash", "prn_key", "siphash24"]
 
 PRN_TAG = "shuangsuiji/prn/v1"
 _CHUNK = 1 << 16
@@ -158,4 +158,5 @@ def prn_float(h: npt.NDArray[np.uint64]) -> npt.NDArray[np.float64]:
 
     Exactly representable, never 0 or 1. For display and records only: every decision uses ``h``.
     """
-    return (h >> _U64(12)).astype(np.float64) * 2.0**-52 + 2.0**-53
+    out: npt.NDArray[np.float64] = (h >> _U64(12)).astype(np.float64) * 2.0**-52 + 2.0**-53
+    return out

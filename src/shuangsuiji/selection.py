@@ -14,7 +14,7 @@ import numpy.typing as npt
 
 from .prn import prn_float
 
-__all__ = ["Selection", "InclusionProbabilities", "StratumSummary"]
+__all__ = ["InclusionProbabilities", "Selection", "StratumSummary"]
 
 
 def _ro(a: npt.NDArray[Any]) -> npt.NDArray[Any]:

@@ -19,7 +19,7 @@ from .errors import InputError
 from .plan import Task
 from .registry import Targets
 
-__all__ = ["Cells", "eligible_rows", "cells_of", "class_values"]
+__all__ = ["Cells", "cells_of", "class_values", "eligible_rows"]
 
 
 def _first_rows(mask: npt.NDArray[np.bool_], k: int = 3) -> str:
