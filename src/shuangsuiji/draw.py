@@ -341,6 +341,8 @@ def draw(plan: Plan | Mapping[str, Any], targets: Targets, seed: Seed) -> Select
             offset += n
             ids = targets.id_bytes[cell.members]
             picked = _select_cell(cell, h, seed.value, ns, ids)
+            # report in PRN order, the canonical "draw order", never in registry row order
+            picked = picked[D.prn_order(h[picked], ids[picked])]
             summaries.append(cell.summary(td.task.name, drawn=int(picked.size)))
             t_idx.append(np.full(picked.size, ti, np.int32))
             strata.append(np.full(picked.size, cell.label, dtype=object))
