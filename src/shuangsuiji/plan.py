@@ -94,7 +94,8 @@ class Size:
             if d["census"] is not True:
                 raise InputError(f"{_where(task, 'size.census')}: must be true, got {d['census']!r}")
             return cls("census")
-        if isinstance(d, Mapping) and "rate" in d:
+        if isinstance(d, Mapping) and ("rate" in d or (d and set(d) <= {"minimum", "rounding"})):
+            # without "rate": only rounding and minimum, for tasks whose risk classes set the rates
             _check_keys(d, ["rate", "minimum", "rounding"], task, "size")
             rounding = d.get("rounding", "ceil")
             if rounding not in ("ceil", "round", "random"):
@@ -104,7 +105,7 @@ class Size:
                 )
             return cls(
                 "rate",
-                rate=_rate(d["rate"], task, "size.rate"),
+                rate=_rate(d["rate"], task, "size.rate") if "rate" in d else None,
                 rounding=rounding,
                 minimum=_count(d.get("minimum", 0), task, "size.minimum"),
             )
@@ -149,7 +150,10 @@ class Size:
         if self.mode == "census":
             return {"census": True}
         if self.mode == "rate":
-            return {"rate": self.rate, "minimum": self.minimum, "rounding": self.rounding}
+            out_r: dict[str, Any] = {"minimum": self.minimum, "rounding": self.rounding}
+            if self.rate is not None:
+                out_r["rate"] = self.rate
+            return out_r
         if self.mode == "total":
             out: dict[str, Any] = {
                 "total": self.total, "allocation": self.allocation, "minimum": self.minimum
@@ -293,11 +297,14 @@ class Task:
             )
         if size is None and not (risk is not None and risk.mode == "rates"):
             raise InputError(f"{_where(name, 'size')}: missing; say how many to draw")
-        if risk is not None and risk.mode == "rates" and size is not None and size.mode != "rate":
+        class_rates = risk is not None and risk.mode == "rates"
+        if class_rates and size is not None and (size.mode != "rate" or size.rate is not None):
             raise InputError(
                 f"{_where(name, 'size')}: with risk class rates the classes set the rates; size "
-                "may only give 'rounding' and 'minimum' via {'rate': ..., ...} (the rate is unused)"
+                "may only give 'rounding' and 'minimum', e.g. {'minimum': 2, 'rounding': 'random'}"
             )
+        if not class_rates and size is not None and size.mode == "rate" and size.rate is None:
+            raise InputError(f"{_where(name, 'size.rate')}: missing; give the sampling rate")
         ns = d.get("namespace")
         if ns is not None and (not isinstance(ns, str) or not ns):
             raise InputError(f"{_where(name, 'namespace')}: expected a non-empty string")
