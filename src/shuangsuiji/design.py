@@ -264,6 +264,46 @@ def rate_size(population: int, rate: float, rounding: str, minimum: int, cap: in
     return SizeDist(lo, hi, p if hi != lo else Fraction(0))
 
 
+def _clamp(x: Fraction, lo: int, hi: int) -> Fraction:
+    return min(max(x, Fraction(lo)), Fraction(hi))
+
+
+def _water_fill(
+    total: int, shares: Sequence[Fraction], lower: Sequence[int], upper: Sequence[int]
+) -> list[Fraction] | None:
+    """x_h = clamp(λ·share_h, lower_h, upper_h) with Σx = total, solved exactly; None if no λ."""
+    k = len(shares)
+
+    def f(lam: Fraction) -> Fraction:
+        return sum((_clamp(lam * shares[h], lower[h], upper[h]) for h in range(k)), Fraction(0))
+
+    if f(Fraction(0)) >= total:
+        lam = Fraction(0)
+    else:
+        points = sorted(
+            {Fraction(b) / shares[h] for h in range(k) if shares[h] > 0
+             for b in (lower[h], upper[h])}
+        )
+        prev = Fraction(0)
+        lam_opt: Fraction | None = None
+        for b in points:
+            if f(b) >= total:
+                # f is linear on [prev, b]: slope = Σ share over strata strictly inside bounds
+                slope = sum(
+                    (shares[h] for h in range(k)
+                     if shares[h] > 0 and lower[h] <= prev * shares[h]
+                     and upper[h] >= b * shares[h]),
+                    Fraction(0),
+                )
+                lam_opt = prev + (total - f(prev)) / slope if slope else b
+                break
+            prev = b
+        if lam_opt is None:
+            return None
+        lam = lam_opt
+    return [_clamp(lam * shares[h], lower[h], upper[h]) for h in range(k)]
+
+
 def allocate(
     total: int,
     populations: Sequence[int],
@@ -272,11 +312,11 @@ def allocate(
 ) -> list[int]:
     """Split ``total`` into integers n_h with min(minimum, N_h) <= n_h <= N_h and Σn_h = total.
 
-    Continuous target x_h proportional to ``shares`` within those bounds: bounded strata are
-    fixed at the violated bound (upper bounds first) and the rest re-spread, until none
-    violates. Integers by the largest-remainder (Hamilton) method, ties to the earlier stratum.
-    All arithmetic is exact (fractions). A stratum whose share is zero gets its lower bound unless
-    every free stratum has share zero, in which case the free strata share by population.
+    Continuous target: x_h = clamp(λ·share_h, lower_h, N_h) with λ chosen so that Σx_h = total
+    (water-filling; exact, since Σx is piecewise linear and non-decreasing in λ). When the
+    shares cannot reach the total (every stratum with a positive share is full), the shares are
+    replaced by the populations. Integers by the largest-remainder (Hamilton) method, ties to
+    the earlier stratum. All arithmetic is exact (fractions).
     """
     k = len(populations)
     lower = [min(minimum, N) for N in populations]
@@ -285,26 +325,10 @@ def allocate(
         raise ValueError(f"total {total} exceeds the population {sum(upper)}")
     if total < sum(lower):
         raise ValueError(f"total {total} is below the sum of stratum minimums {sum(lower)}")
-    fixed: dict[int, Fraction] = {}
-    while True:
-        free = [h for h in range(k) if h not in fixed]
-        rem = Fraction(total) - sum(fixed.values(), Fraction(0))
-        weights = {h: Fraction(shares[h]) for h in free}
-        if free and sum(weights.values()) == 0:
-            weights = {h: Fraction(populations[h]) for h in free}
-        wsum = sum(weights.values(), Fraction(0))
-        x = {h: (rem * weights[h] / wsum if wsum else Fraction(0)) for h in free}
-        over = [h for h in free if x[h] > upper[h]]
-        if over:
-            fixed.update({h: Fraction(upper[h]) for h in over})
-            continue
-        under = [h for h in free if x[h] < lower[h]]
-        if under:
-            fixed.update({h: Fraction(lower[h]) for h in under})
-            continue
-        fixed.update(x)
-        break
-    target = [fixed[h] for h in range(k)]
+    target = _water_fill(total, [Fraction(a) for a in shares], lower, upper)
+    if target is None:
+        target = _water_fill(total, [Fraction(N) for N in populations], lower, upper)
+    assert target is not None and sum(target) == total
     n = [math.floor(t) for t in target]
     short = total - sum(n)
     order = sorted(range(k), key=lambda h: (-(target[h] - n[h]), h))
