@@ -263,3 +263,24 @@ def test_fingerprint_is_cached_and_hex() -> None:
     fp = t.fingerprint
     assert t.fingerprint is fp
     assert len(fp) == 64 and int(fp, 16) >= 0
+
+
+@pytest.mark.parametrize("chunk", [1, 3, 7])
+def test_chunked_and_threaded_paths(monkeypatch: pytest.MonkeyPatch, chunk: int) -> None:
+    # Large registries stream IDs in chunks and build column buffers on a worker thread; a tiny
+    # chunk size sends this small registry through those paths.
+    import shuangsuiji.fingerprint as fp
+
+    ids = [f"{i:03d}" * (1 + i % 3) for i in range(20)] + ["甲乙", "x"]
+    n = len(ids)
+    cols: dict[str, RefColumn] = {
+        "a": ("str", [None if i % 5 == 0 else "abc"[i % 3] for i in range(n)]),
+        "b": ("float", [None if i % 4 == 0 else i / 3 for i in range(n)]),
+        "c": ("int", list(range(n))),
+        "d": ("bool", [i % 2 == 0 for i in range(n)]),
+    }
+    want = ref_fingerprint("id", ids, cols)
+    monkeypatch.setattr(fp, "_CHUNK", chunk)
+    assert build("id", ids, cols).fingerprint == want
+    uniform = [f"{i:05d}" for i in range(n)]  # the equal-length fast path
+    assert build("id", uniform, cols).fingerprint == ref_fingerprint("id", uniform, cols)

@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+from collections import deque
 from collections.abc import Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
@@ -104,20 +106,46 @@ def _canonical_str(col: Column) -> Column:
 
 
 def _payloads(col: Column, order: npt.NDArray[np.intp]) -> list[bytes | npt.NDArray[Any]]:
+    # np.take makes the one copy in ID order; astype(copy=False) adds none when the dtype
+    # already is the little-endian one the spec names (as it is on every common platform).
     if col.kind == "str":
         c = _canonical_str(col)
         cats = b"".join(_u64be(len(b)) + b for b in (x.encode("utf-8") for x in c.categories))
-        return [cats, np.asarray(c.data)[order].astype("<i4")]
+        return [cats, np.take(c.data, order).astype("<i4", copy=False)]
     if col.kind == "float":
-        v = np.asarray(col.data, np.float64)[order].astype("<f8")
+        v = np.take(col.data, order).astype("<f8", copy=False)
         v[v == 0.0] = 0.0  # -0.0 == 0.0, so this writes +0.0 over both
         v.view("<u8")[np.isnan(v)] = CANONICAL_NAN
         return [v]
     if col.kind == "int":
-        return [np.asarray(col.data)[order].astype("<i8")]
+        return [np.take(col.data, order).astype("<i8", copy=False)]
     if col.kind == "bool":
-        return [np.asarray(col.data)[order].astype(np.uint8)]
+        return [np.take(col.data, order).astype(bool, copy=False).view(np.uint8)]
     raise ValueError(f"unknown column kind {col.kind!r}")
+
+
+def _column_payloads(
+    cols: list[Column], order: npt.NDArray[np.intp], pool: ThreadPoolExecutor | None
+) -> Iterator[list[bytes | npt.NDArray[Any]]]:
+    """Each column's payload buffers, in turn; with a ``pool``, built ahead on its thread.
+
+    The worker builds the next column while the caller hashes (numpy's take and hashlib both
+    release the GIL on large buffers), so only a few columns' buffers exist at a time. The
+    first column is submitted at once, so it overlaps the hashing of the IDs. The bytes hashed
+    do not depend on timing.
+    """
+    if pool is None:
+        return (_payloads(c, order) for c in cols)
+    ahead = deque(pool.submit(_payloads, c, order) for c in cols[:1])
+
+    def gen() -> Iterator[list[bytes | npt.NDArray[Any]]]:
+        for j in range(len(cols)):
+            current = ahead.popleft().result()
+            if j + 1 < len(cols):
+                ahead.append(pool.submit(_payloads, cols[j + 1], order))
+            yield current
+
+    return gen()
 
 
 def registry_fingerprint(
@@ -142,12 +170,17 @@ def registry_fingerprint(
     field(_u64be(int(id_bytes.shape[0])))
     field(_u64be(len(columns)))
     order = id_order(id_bytes)
-    for part in _framed_ids(id_bytes, order):
-        h.update(part)
-    for name in sorted(columns, key=lambda s: s.encode("utf-8")):
-        col = columns[name]
-        field(name.encode("utf-8"))
-        field(col.kind.encode("ascii"))
-        for p in _payloads(col, order):
-            field(p)
+    names = sorted(columns, key=lambda s: s.encode("utf-8"))
+    # A worker thread only pays off on large registries; it is started by the first submit.
+    with ThreadPoolExecutor(1) as pool:
+        payloads = _column_payloads(
+            [columns[n] for n in names], order, pool if order.size >= _CHUNK else None
+        )
+        for part in _framed_ids(id_bytes, order):
+            h.update(part)
+        for name, parts in zip(names, payloads):
+            field(name.encode("utf-8"))
+            field(columns[name].kind.encode("ascii"))
+            for p in parts:
+                field(p)
     return h.hexdigest()
