@@ -220,11 +220,6 @@ def test_quantize_spreads_a_deficit_no_single_unit_can_absorb() -> None:
     assert by_id[5:] == [q0] * 9
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="design.py quantize: `target = (n - #certain) % GRID` should be 0 "
-    "((n - #certain) * 2**64 mod 2**64), so Σq overshoots by n - #certain grid units",
-)
 def test_quantize_total_is_exact() -> None:
     q = D.quantize(np.array([0.5, 0.5]), 1, np.array([b"b", b"a"]))
     assert _qsum(q) == GRID
@@ -236,7 +231,6 @@ def test_quantize_total_is_exact() -> None:
     assert q.tolist()[3] == 3 * 2**62
 
 
-@pytest.mark.xfail(strict=True, reason="same quantize target bug: Σq = n'·2**64 + n'")
 @FAST
 @given(_weights, st.data())
 def test_quantize_total_is_exact_property(ws: list[float], data: st.DataObject) -> None:
@@ -377,12 +371,6 @@ def test_rate_size_bad_rounding() -> None:
         D.rate_size(10, 0.25, "floor", 0, 10)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="design.py rate_size: Fraction(rate) takes the binary value of the float (0.1 is "
-    "0.1000000000000000055...), so ceil(0.1 * 100) = 11 and round(0.15 * 10) = 1; use the "
-    "decimal the plan states, e.g. Fraction(repr(rate))",
-)
 @pytest.mark.parametrize(
     ("args", "n"),
     [

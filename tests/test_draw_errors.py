@@ -71,12 +71,6 @@ def test_where_list_with_one_typo(labs: ss.Targets) -> None:
     _both(plan, labs, _names("'资质认定'", "'where.city'", "'唐三'"))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="strata.py eligible_rows: the 'does not occur' check covers text columns only; on "
-    "int/float columns a typo silently matches nothing and bool columns take bool(value), so "
-    "'false' selects the True rows",
-)
 @pytest.mark.parametrize(
     ("where", "value"),
     [({"staff": 7}, "7"), ({"score": "abc"}, "'abc'"), ({"accredited": "false"}, "'false'")],
@@ -128,11 +122,6 @@ def test_risk_class_missing_from_rates(labs: ss.Targets) -> None:
     _both(plan, labs, _names("'资质认定'", "'risk.rates'", "grade='D'"))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="draw.py _cell_sizes: the missing-class error for risk.rates names the class but "
-    "not the rows that hold it (the risk.weights path, strata.class_values, does)",
-)
 def test_risk_class_missing_from_rates_names_rows(labs: ss.Targets) -> None:
     plan = _plan(risk={"column": "grade", "rates": {"A": 0.1, "B": 0.2, "C": 0.3}})
     _both(plan, labs, _names("'risk.rates'", "grade='D'", "29"))
@@ -338,18 +327,12 @@ def test_general_cap_raised_by_the_plan(labs: ss.Targets) -> None:
     assert len(ss.draw(plan, labs, SEED)) == 4
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="design.py rate_size: Fraction(0.1) is the binary double, a little above 1/10, so "
-    "ceil(0.1 * 100) = 11 and a general task at exactly the 10% cap is refused",
-)
 def test_general_task_at_exactly_the_cap() -> None:
     t = ss.Targets.from_records([{"id": f"L{i:03d}"} for i in range(100)])
     plan = _plan(kind="general", size={"rate": 0.1})
     assert len(ss.draw(plan, t, SEED)) == 10
 
 
-@pytest.mark.xfail(strict=True, reason="same rate_size bug: a key task at 10% of 30 draws 4")
 def test_rate_of_a_key_task_is_not_rounded_up_past_the_decimal(labs: ss.Targets) -> None:
     assert len(ss.draw(_plan(size={"rate": 0.1}), labs, SEED)) == 3
 

@@ -231,11 +231,6 @@ def test_non_number_sequence_refused(source: object) -> None:
         ss.Seed.from_sources([source])  # type: ignore[list-item]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="seed.py canonical_source: int(x) silently truncates floats, maps bools to 0/1 and "
-    "turns a bytes source into its byte values; a sequence source should accept only ints",
-)
 @pytest.mark.parametrize("source", [[2.7, 5], [True, 3], b"abc"], ids=["float", "bool", "bytes"])
 def test_non_integer_members_of_a_number_source_refused(source: object) -> None:
     with pytest.raises(ss.InputError):

@@ -30,6 +30,7 @@ __all__ = [
     "SizeDist",
     "allocate",
     "bernoulli",
+    "decimal_rate",
     "exact_sum",
     "lexmin",
     "pips",
@@ -147,8 +148,8 @@ def quantize(
     certain = pi >= 1.0
     free = np.flatnonzero((pi > 0) & ~certain)
     q[free] = (pi[free] * float(GRID)).astype(_U64)
-    target = (n - int(certain.sum())) % GRID
-    d = (target - int(np.sum(q[free], dtype=_U64))) % GRID
+    # (n - #certain) * 2**64 is 0 modulo 2**64, so the wrapped sum alone gives the deficit
+    d = (-int(np.sum(q[free], dtype=_U64))) % GRID
     deficit = d - GRID if d >= GRID // 2 else d
     pool = free
     while deficit != 0:
@@ -233,6 +234,14 @@ class SizeDist:
         return self.low == self.high or self.p_high == 0
 
 
+def decimal_rate(rate: float) -> Fraction:
+    """The rate the plan states: the shortest decimal that round-trips the binary64 value.
+
+    ``Fraction(0.1)`` is 0.1000000000000000055…, and ⌈0.1000…055 × 30⌉ would be 4, not 3.
+    """
+    return Fraction(repr(float(rate)))
+
+
 def rate_size(population: int, rate: float, rounding: str, minimum: int, cap: int) -> SizeDist:
     """n from a rate, exactly: ``ceil`` (at least the rate), ``round`` (half up) or ``random``.
 
@@ -243,7 +252,7 @@ def rate_size(population: int, rate: float, rounding: str, minimum: int, cap: in
     """
     if rate == 0 or cap == 0:
         return SizeDist(0, 0)
-    x = Fraction(rate) * population
+    x = decimal_rate(rate) * population
     if rounding == "ceil":
         lo, hi, p = math.ceil(x), math.ceil(x), Fraction(0)
     elif rounding == "round":

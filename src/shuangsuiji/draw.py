@@ -147,11 +147,13 @@ def _cell_sizes(
     pops = [int(cells.starts[c + 1] - cells.starts[c]) for c in range(len(cells))]
     if risk is not None and risk.mode == "rates":
         rates = dict(risk.rates)
-        for cls in set(cells.classes):
+        for c, cls in enumerate(cells.classes):
             if cls not in rates:
+                rows_txt = ", ".join(str(int(r)) for r in np.sort(cells.members(c))[:3])
                 raise InputError(
                     f"task {task.name!r}, key 'risk.rates': no rate for "
-                    f"{risk.column}={cls!r}; give every class (0 leaves it alone)"
+                    f"{risk.column}={cls!r} (rows {rows_txt}); give every class (0 leaves it "
+                    "alone)"
                 )
         rounding = size.rounding if size is not None else "ceil"
         minimum = size.minimum if size is not None else 0
@@ -244,7 +246,7 @@ def _design_task(task: Task, targets: Targets, general_max_rate: float) -> TaskD
         # The cap is on the expected rate the data give, which minimums can push past the
         # declared rate; a general task may never exceed it (domain.md: "strictly capped").
         plan_cap = general_max_rate
-        if expected > Fraction(plan_cap) * rows.size:
+        if expected > D.decimal_rate(plan_cap) * rows.size:
             raise InputError(
                 f"task {task.name!r}, key 'size': expected sample {float(expected):.1f} of "
                 f"{rows.size} eligible targets is a rate of {float(expected) / rows.size:.2%}, "

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as _dt
 import difflib
 import math
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
@@ -22,6 +23,7 @@ from .errors import InputError
 __all__ = ["DEFAULT_GENERAL_MAX_RATE", "Cooloff", "Plan", "Risk", "Size", "Task"]
 
 DEFAULT_GENERAL_MAX_RATE = 0.10
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 Rounding = Literal["ceil", "round", "random"]
 Allocation = Literal["proportional", "equal", "neyman"]
@@ -221,7 +223,10 @@ class Cooloff:
             raise InputError(f"{_where(task, 'cooloff.column')}: give the date column name")
         as_of = d["as_of"]
         try:
-            _dt.date.fromisoformat(str(as_of))
+            # fromisoformat alone accepts 20240630 and week dates on Python >= 3.11
+            if not isinstance(as_of, str) or not _ISO_DATE.fullmatch(as_of):
+                raise ValueError
+            _dt.date.fromisoformat(as_of)
         except ValueError:
             raise InputError(
                 f"{_where(task, 'cooloff.as_of')}: {as_of!r} is not an ISO date (YYYY-MM-DD)"
@@ -275,9 +280,10 @@ class Task:
         if not isinstance(d, Mapping):
             raise InputError(f"tasks[{index}]: expected a mapping, got {type(d).__name__}")
         name = d.get("name")
-        if not isinstance(name, str) or not name.strip():
+        valid_name = isinstance(name, str) and bool(name.strip())
+        _check_keys(d, cls.KEYS, name if valid_name else f"tasks[{index}]", "")
+        if not isinstance(name, str) or not valid_name:
             raise InputError(f"tasks[{index}], key 'name': every task needs a non-empty name")
-        _check_keys(d, cls.KEYS, name, "")
         kind = d.get("kind", "key")
         if kind not in ("key", "general"):
             raise InputError(f"{_where(name, 'kind')}: {kind!r} is not 'key' (重点) or 'general' (一般)")
@@ -413,4 +419,4 @@ class Plan:
     def to_json(self) -> str:
         import json
 
-        return json.dumps(self.to_dict(), ensure_ascii=False, indent=2, sort_keys=True)
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=2)

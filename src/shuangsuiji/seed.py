@@ -58,12 +58,14 @@ def canonical_source(source: str | int | Sequence[int]) -> str:
             raise InputError(f"seed source {source!r} contains '/', the source separator; remove it")
         text = re.sub(r"\s+", " ", text)
         return "".join(c.upper() if c.isascii() else c for c in text) + "/"
-    try:
-        nums = sorted(int(x) for x in source)
-    except (TypeError, ValueError) as exc:
+    if isinstance(source, (bytes, bytearray)) or not isinstance(source, Iterable) or not all(
+        isinstance(x, int) and not isinstance(x, bool) for x in source
+    ):
         raise InputError(
-            f"seed source {source!r} is neither text nor a sequence of integers"
-        ) from exc
+            f"seed source {source!r} is neither text nor a sequence of integers; write "
+            "decimals such as an index close as text, e.g. '3512.34'"
+        )
+    nums = sorted(int(x) for x in source)
     if not nums:
         raise InputError("seed source is an empty sequence; give the announced numbers")
     return "".join(f"{n}." for n in nums) + "/"

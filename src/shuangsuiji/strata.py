@@ -8,6 +8,7 @@ class when the task gives class rates. Cells are numbered in the order of their 
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from typing import Any
 
 import attrs
@@ -18,6 +19,8 @@ from .columns import Column
 from .errors import InputError
 from .plan import Task
 from .registry import Targets
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ][0-9:.+\-Z]*)?")
 
 __all__ = ["Cells", "cells_of", "class_values", "eligible_rows"]
 
@@ -40,6 +43,8 @@ def eligible_rows(task: Task, targets: Targets) -> npt.NDArray[np.intp]:
                     f"task {task.name!r}, key 'where.{col}': value {unknown[0]!r} does not occur in "
                     f"column {col!r}; values there are {shown}"
                 )
+        else:
+            values = tuple(_typed_where_value(task, col, column, v) for v in values)
         mask &= column.mask_in(values)
     if task.cooloff is not None:
         c = task.cooloff
@@ -53,6 +58,8 @@ def eligible_rows(task: Task, targets: Targets) -> npt.NDArray[np.intp]:
         recent = np.zeros(len(column.categories) + 1, bool)
         for i, text in enumerate(column.categories):
             try:
+                if not _ISO_DATE.fullmatch(text):
+                    raise ValueError
                 day = _dt.date.fromisoformat(text[:10])
             except ValueError:
                 rows = _first_rows(column.data == i)
@@ -63,6 +70,28 @@ def eligible_rows(task: Task, targets: Targets) -> npt.NDArray[np.intp]:
             recent[i] = day > cutoff
         mask &= ~recent[column.data]
     return np.flatnonzero(mask)
+
+
+def _typed_where_value(task: Task, col: str, column: Column, v: Any) -> Any:
+    """A ``where`` value for a number or bool column, refused unless it occurs in the column."""
+    key = f"task {task.name!r}, key 'where.{col}'"
+    if column.kind == "bool":
+        # strict: the text "false" is truthy in Python and a likely slip in a JSON plan
+        if not isinstance(v, bool):
+            raise InputError(f"{key}: column {col!r} holds true/false, not {v!r}")
+        b = v
+        if not (column.data == b).any():
+            raise InputError(f"{key}: value {v!r} does not occur in column {col!r}")
+        return b
+    try:
+        num = float(v) if not isinstance(v, bool) else None
+    except (TypeError, ValueError):
+        num = None
+    if num is None:
+        raise InputError(f"{key}: column {col!r} holds numbers, not {v!r}")
+    if not (column.data == num).any():
+        raise InputError(f"{key}: value {v!r} does not occur in column {col!r}")
+    return num
 
 
 def _column(task: Task, targets: Targets, name: str, key: str) -> Column:
