@@ -183,6 +183,8 @@ def _edge_whitespace(idb: npt.NDArray[np.bytes_]) -> npt.NDArray[np.intp]:
     else:
         last = flat[np.arange(0, n * width, width) + np.maximum(lengths - 1, 0)]
     flags = _FIRST[flat[::width]] | _LAST[last]
+    if not flags.any():  # the usual case: one pass decides
+        return np.zeros(0, np.intp)
     bad = (flags & _SPACE).astype(bool)
     maybe = np.flatnonzero(flags == _MAYBE)
     for i in maybe.tolist():  # non-ASCII edges only: decode and ask Python

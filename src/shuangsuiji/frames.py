@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import difflib
 import importlib
+import itertools
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -374,7 +375,11 @@ def _arrow_column(x: Any) -> Column:
         rank[-1] = -1
         ind = enc.indices if enc.indices.null_count == 0 else enc.indices.fill_null(-1)
         codes = rank[ind.to_numpy(zero_copy_only=False)]
-        return Column.from_codes(codes, dictionary.take(pa.array(order)).to_pylist())
+        cats = dictionary.take(pa.array(order)).to_pylist()
+        if all(a < b for a, b in itertools.pairwise(cats)):
+            # canonical already: sorted, and dictionary_encode lists only values that occur
+            return Column("str", codes, tuple(cats))
+        return Column.from_codes(codes, cats)
     if pa.types.is_null(t):
         return Column.from_strings([None] * len(arr))
     return Column.from_values(arr.to_pylist())
