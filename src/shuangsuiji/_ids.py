@@ -6,7 +6,9 @@ accepted and written in decimal (``42`` -> ``"42"``); floats and bools are refus
 text is ambiguous (``42.0``? ``"True"``?). NUL is refused because the ``S`` dtype pads with NUL:
 an ID ending in NUL would silently lose it.
 
-Every check here is vectorised; Python loops run only over rows already known to be bad.
+Checks on the ``S`` array are vectorised: Python loops run only over rows already flagged.
+Python values (records) are necessarily looked at one by one, but with C-level passes
+(``map``, ``str.join``) where a whole column can be checked at once.
 """
 
 from __future__ import annotations
