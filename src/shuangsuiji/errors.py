@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["InputError", "InfeasibleError"]
+__all__ = ["InfeasibleError", "InputError"]
 
 
 class InputError(ValueError):
