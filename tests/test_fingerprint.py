@@ -1,5 +1,5 @@
 """The registry fingerprint against an independent, stdlib-only reference written from the spec
-(docs/_fragments/fingerprint.md), plus its invariances and the published test vector."""
+(docs/fingerprint.md), plus its invariances and the published test vector."""
 
 from __future__ import annotations
 
@@ -99,7 +99,7 @@ def test_vector_fast() -> None:
 def test_vector_in_spec_fragment() -> None:
     from pathlib import Path
 
-    frag = Path(__file__).parents[1] / "docs" / "_fragments" / "fingerprint.md"
+    frag = Path(__file__).parents[1] / "docs" / "fingerprint.md"
     text = frag.read_text(encoding="utf-8")
     assert VECTOR_HEX in text
     order = sorted(VECTOR_IDS, key=lambda s: s.encode())

@@ -1,6 +1,6 @@
 """The registry fingerprint: SHA-256 of a canonical, row-order independent serialisation.
 
-Specified in docs/_fragments/fingerprint.md (with a test vector); in short::
+Specified in docs/fingerprint.md (with a test vector); in short::
 
     fingerprint = hex(tagged_sha256("shuangsuiji/registry/v1",
         utf8(id_column), u64be(n), u64be(k),

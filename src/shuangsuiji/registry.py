@@ -254,7 +254,7 @@ class Targets:
     @functools.cached_property
     def fingerprint(self) -> str:
         """Hex SHA-256 of the canonical, row-order independent serialisation of all columns
-        (docs/_fragments/fingerprint.md); computed on first access."""
+        (docs/fingerprint.md); computed on first access."""
         from .fingerprint import registry_fingerprint
 
         return registry_fingerprint(self.id_column, self.id_bytes, self.columns)
