@@ -102,9 +102,11 @@ def _id_lists(style: str, n: int) -> st.SearchStrategy[list[str]]:
             lambda start: [f"91130100MA{start + i:08d}" for i in range(n)]
         )
     if style == "uscc":
+        # 18 characters: "91" (enterprise), area code 130100, 9-character body, check character
+        # (the check character is random, not computed: the registry does not validate it)
         body = st.text(_USCC_ALPHABET, min_size=10, max_size=10)
         return st.lists(body, min_size=n, max_size=n, unique=True).map(
-            lambda xs: [f"91130{x[:3]}{x[3:]}" for x in xs]
+            lambda xs: [f"91130100{x}" for x in xs]
         )
     text = st.text(_TEXT_ID_ALPHABET, min_size=1, max_size=10)
     return st.lists(text, min_size=n, max_size=n, unique=True)
