@@ -42,6 +42,12 @@ def rate_fraction(rate: float) -> Fraction:
     return Fraction(repr(float(rate)))
 
 
+def escape(text: str) -> str:
+    """Spec §5 step 2: backslash before \\, | and = and before a leading '('."""
+    out = "".join("\\" + ch if ch in "\\|=" else ch for ch in text)
+    return "\\" + out if out.startswith("(") else out
+
+
 # -- columns --------------------------------------------------------------------------------------
 def _is_number(v: Any) -> bool:
     return isinstance(v, (int, float)) and not isinstance(v, bool)
@@ -266,7 +272,10 @@ def cells_of(task: dict[str, Any], rows: Rows, elig: list[int]) -> list[Cell]:
         key = tuple(c.sort_key(i) for c in cols)
         if key not in groups:
             labels = [c.label(i) for c in cols]
-            label = "|".join(f"{n}={v}" for n, v in zip(names, labels))
+            parts = [escape(n) for n in names], [
+                MISSING if c.values[i] is None else escape(c.label(i)) for c in cols
+            ]
+            label = "|".join(f"{n}={v}" for n, v in zip(*parts))
             strata_part = labels[:-1] if class_rates else labels
             bare = strata_part[0] if len(task.get("strata", [])) == 1 else None
             groups[key] = Cell(label, bare, labels[-1] if class_rates else None)

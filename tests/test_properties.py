@@ -372,15 +372,6 @@ def test_general_task_rates_stay_within_the_cap() -> None:
     assert seen["srs"] + seen["pips"] > 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="strata.py cells_of: labels 'col=value|col=value' are not injective. Values holding "
-    "'|' or '=' (region 'X|field=Y' + field 'Z' vs region 'X' + field 'Y|field=Z'), or the text "
-    "'(missing)' next to a missing value, give two cells one label. The label is the cell's "
-    "only identity for the randomness (spec §5 step 2), so such cells share the size coin and "
-    "the systematic start (their draws are perfectly correlated), and per_stratum/anticipated "
-    "keys cannot tell them apart. Escape the values or refuse the collision.",
-)
 def test_cell_labels_are_unique() -> None:
     rows = [
         {"id": "a", "region": "X|field=Y", "field": "Z"},

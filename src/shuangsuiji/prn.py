@@ -138,7 +138,8 @@ def siphash24(key: bytes, id_bytes: npt.NDArray[np.bytes_]) -> npt.NDArray[np.ui
         out[idx] = _siphash_words(_message_words(mat[idx], length), k0, k1)
 
     jobs = [(L, idx[s : s + _CHUNK]) for L, idx in groups for s in range(0, idx.size, _CHUNK)]
-    workers = min(os.cpu_count() or 1, 8, len(jobs))
+    # a thread pool costs ~1 ms to start: only worth it for inputs of many chunks
+    workers = min(os.cpu_count() or 1, 8, len(jobs)) if n > 4 * _CHUNK else 1
     if workers <= 1:
         for j in jobs:
             job(j)

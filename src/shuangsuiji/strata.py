@@ -101,15 +101,31 @@ def _column(task: Task, targets: Targets, name: str, key: str) -> Column:
         raise InputError(f"task {task.name!r}, key {key!r}: {exc}") from None
 
 
-def _factorize(column: Column) -> tuple[npt.NDArray[np.int64], list[str]]:
-    """Dense codes (in value order) and their labels; missing values get the last code."""
+MISSING = "(missing)"
+
+
+def label_part(text: str | None) -> str:
+    """A column name or value as written in a cell label, escaped so labels cannot collide.
+
+    ``\\``, ``|`` and ``=`` are backslash-escaped, and so is a leading ``(``, which keeps the
+    text "(missing)" apart from a missing value (written ``(missing)``).
+    """
+    if text is None:
+        return MISSING
+    out = text.replace("\\", "\\\\").replace("|", "\\|").replace("=", "\\=")
+    return "\\" + out if out.startswith("(") else out
+
+
+def _factorize(column: Column) -> tuple[npt.NDArray[np.int64], list[str], int]:
+    """Dense codes (in value order), their labels, and the code of missing values (or -1)."""
     if column.kind == "str":
         codes = column.data.astype(np.int64)
         labels = [column.label(c) for c in column.categories]
         if (codes < 0).any():
             codes = np.where(codes < 0, len(labels), codes)
             labels.append(column.label(None))
-        return codes, labels
+            return codes, labels, len(labels) - 1
+        return codes, labels, -1
     data = column.data
     if column.kind == "float" and np.isnan(data).any():
         raise InputError("a stratum column of numbers has missing values")
@@ -122,10 +138,10 @@ def _factorize(column: Column) -> tuple[npt.NDArray[np.int64], list[str]]:
             values = (np.flatnonzero(present) + lo).tolist()
             codes = remap[data.astype(np.int64) - lo]
             if column.kind == "bool":
-                return codes, [column.label(bool(v)) for v in values]
-            return codes, [column.label(v) for v in values]
+                return codes, [column.label(bool(v)) for v in values], -1
+            return codes, [column.label(v) for v in values], -1
     uniq, inv = np.unique(data, return_inverse=True)
-    return inv.astype(np.int64), [column.label(v) for v in uniq.tolist()]
+    return inv.astype(np.int64), [column.label(v) for v in uniq.tolist()], -1
 
 
 def class_values(task: Task, targets: Targets, rows: npt.NDArray[np.intp], key: str,
@@ -133,7 +149,7 @@ def class_values(task: Task, targets: Targets, rows: npt.NDArray[np.intp], key: 
     """For each row, the index (into ``mapping``'s keys) of its risk class; unknown is an error."""
     assert task.risk is not None
     column = _column(task, targets, task.risk.column, "risk.column")
-    codes, labels = _factorize(column.take(rows))
+    codes, labels, _ = _factorize(column.take(rows))
     keys = list(mapping)
     lookup = np.full(len(labels), -1, np.int64)
     for i, lab in enumerate(labels):
@@ -179,14 +195,16 @@ def cells_of(task: Task, targets: Targets, rows: npt.NDArray[np.intp]) -> Cells:
         return Cells(("all",), ((),), rows, np.array([0, rows.size], np.intp), (None,))
     key = np.zeros(rows.size, np.int64)
     radix_labels: list[list[str]] = []
+    radix_missing: list[int] = []
     for name in cols:
         column = _column(task, targets, name, "strata" if name in task.strata else "risk.column")
         try:
-            codes, labels = _factorize(column.take(rows))
+            codes, labels, missing_code = _factorize(column.take(rows))
         except InputError as exc:
             raise InputError(f"task {task.name!r}, key 'strata': column {name!r}: {exc}") from None
         key = key * len(labels) + codes
         radix_labels.append(labels)
+        radix_missing.append(missing_code)
     space = int(np.prod([len(x) for x in radix_labels], dtype=object))
     if space <= 1 << 24:
         present = np.bincount(key, minlength=space) > 0
@@ -201,12 +219,14 @@ def cells_of(task: Task, targets: Targets, rows: npt.NDArray[np.intp]) -> Cells:
     starts = np.concatenate([[0], np.cumsum(counts)]).astype(np.intp)
     labels_out, parts, classes = [], [], []
     for code in used.tolist():
-        vals = []
-        for labels in reversed(radix_labels):
+        vals, escaped = [], []
+        for labels, miss in zip(reversed(radix_labels), reversed(radix_missing)):
             code, r = divmod(code, len(labels))
             vals.append(labels[r])
+            escaped.append(label_part(None if r == miss else labels[r]))
         vals.reverse()
-        labels_out.append("|".join(f"{c}={v}" for c, v in zip(cols, vals)))
+        escaped.reverse()
+        labels_out.append("|".join(f"{label_part(c)}={v}" for c, v in zip(cols, escaped)))
         if with_class:
             parts.append(tuple(vals[:-1]))
             classes.append(vals[-1])
