@@ -20,7 +20,6 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-import pytest
 import ref_draw
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
