@@ -60,6 +60,11 @@ def _pandas() -> Any:
     return pd
 
 
+def _records(columns: dict[str, npt.NDArray[Any]]) -> list[dict[str, Any]]:
+    names = list(columns)
+    return [dict(zip(names, row)) for row in zip(*(c.tolist() for c in columns.values()))]
+
+
 @attrs.frozen(eq=False)
 class InclusionProbabilities:
     """π of every eligible target under each task, computable before the seed exists.
@@ -78,25 +83,20 @@ class InclusionProbabilities:
     def __len__(self) -> int:
         return int(self.pi.shape[0])
 
+    def columns(self) -> dict[str, npt.NDArray[Any]]:
+        """The record columns: task, stratum, id, inclusion_probability."""
+        return {
+            "task": np.array(self.tasks, dtype=object)[self.task_index],
+            "stratum": self.stratum,
+            "id": self.ids,
+            "inclusion_probability": self.pi,
+        }
+
     def to_records(self) -> list[dict[str, Any]]:
-        names = np.array(self.tasks, dtype=object)[self.task_index]
-        return [
-            {"task": t, "stratum": s, "id": i, "inclusion_probability": p}
-            for t, s, i, p in zip(
-                names.tolist(), self.stratum.tolist(), self.ids.tolist(), self.pi.tolist()
-            )
-        ]
+        return _records(self.columns())
 
     def to_pandas(self) -> Any:
-        pd = _pandas()
-        return pd.DataFrame(
-            {
-                "task": np.array(self.tasks, dtype=object)[self.task_index],
-                "stratum": self.stratum,
-                "id": self.ids,
-                "inclusion_probability": self.pi,
-            }
-        )
+        return _pandas().DataFrame(self.columns())
 
     def summary(self) -> list[dict[str, Any]]:
         return [s.to_dict() for s in self.strata]
@@ -140,30 +140,22 @@ class Selection:
         out: npt.NDArray[np.object_] = np.array(self.tasks, dtype=object)[self.task_index]
         return out
 
+    def columns(self) -> dict[str, npt.NDArray[Any]]:
+        """The record columns: task, stratum, id, inclusion_probability, prn."""
+        return {
+            "task": self.task_names,
+            "stratum": self.stratum,
+            "id": self.ids,
+            "inclusion_probability": self.pi,
+            "prn": self.prn,
+        }
+
     def to_records(self) -> list[dict[str, Any]]:
         """Dicts with keys task, stratum, id, inclusion_probability, prn."""
-        return [
-            {"task": t, "stratum": s, "id": i, "inclusion_probability": p, "prn": r}
-            for t, s, i, p, r in zip(
-                self.task_names.tolist(),
-                self.stratum.tolist(),
-                self.ids.tolist(),
-                self.pi.tolist(),
-                self.prn.tolist(),
-            )
-        ]
+        return _records(self.columns())
 
     def to_pandas(self) -> Any:
-        pd = _pandas()
-        return pd.DataFrame(
-            {
-                "task": self.task_names,
-                "stratum": self.stratum,
-                "id": self.ids,
-                "inclusion_probability": self.pi,
-                "prn": self.prn,
-            }
-        )
+        return _pandas().DataFrame(self.columns())
 
     def summary(self) -> list[dict[str, Any]]:
         """Per (task, stratum): population, drawn, drawn_rate, expected (Σπ), π range, design."""
