@@ -10,7 +10,7 @@ from shuangsuiji import datasets
 
 @pytest.fixture(scope="module")
 def drawn() -> tuple[ss.InclusionProbabilities, ss.Selection]:
-    labs = datasets.province_labs(400)
+    labs = datasets.province_labs()
     plan = ss.Plan.from_dict(datasets.demo_plan())
     return ss.inclusion_probabilities(plan, labs), ss.draw(plan, labs, datasets.demo_seed())
 
