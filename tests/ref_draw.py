@@ -73,9 +73,11 @@ class Col:
         v = self.values[i]
         if v is None:
             return MISSING
-        if self.numeric and float(v).is_integer():
+        if isinstance(v, bool):
+            return "true" if v else "false"
+        if self.numeric and float(v).is_integer() and abs(float(v)) < 2.0**53:
             return str(int(v))
-        return str(v)
+        return repr(float(v)) if self.numeric else str(v)
 
     def sort_key(self, i: int) -> tuple[int, Any]:
         """Cells are numbered in ascending order of values; a missing text value sorts last."""

@@ -252,15 +252,13 @@ def test_neyman_with_zero_anticipated_rate_and_minimum() -> None:
     assert len(ss.draw(plan, t, SEED)) == 10
 
 
-def test_nan_in_a_numeric_stratum_column() -> None:
+def test_nan_in_a_numeric_stratum_column_is_its_own_cell() -> None:
+    # spec §5 step 2: a missing number is a value of its own, written (missing), sorted last
     t = ss.Targets.from_records(
         [{"id": "L0", "x": 1.5}, {"id": "L1", "x": None}, {"id": "L2", "x": 2.5}]
     )
-    _both(
-        _plan(size={"total": 1}, strata=["x"]),
-        t,
-        _names("'资质认定'", "'strata'", "'x'", "missing"),
-    )
+    summary = ss.inclusion_probabilities(_plan(size={"rate": 1.0}, strata=["x"]), t).summary()
+    assert [s["stratum"] for s in summary] == ["x=1.5", "x=2.5", "x=(missing)"]
 
 
 # -- cool-off ---------------------------------------------------------------------------------

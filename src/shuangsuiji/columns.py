@@ -193,11 +193,21 @@ class Column:
         return list(self.data.tolist())
 
     def label(self, value: Any) -> str:
-        """How a value of this column is written in a stratum label."""
+        """How a value is written in a stratum label (docs/spec.md §5, step 2).
+
+        Text as is; ints in decimal; ``true``/``false``; a float in decimal when it is an
+        integer of magnitude below 2**53, else Python's ``repr`` (the shortest round-trip form,
+        e.g. ``0.5``, ``1e-05``); a missing value as ``(missing)``.
+        """
         if value is None:
             return "(missing)"
-        if self.kind == "float" and float(value).is_integer():
-            return str(int(value))
+        if self.kind == "bool":
+            return "true" if value else "false"
+        if self.kind == "float":
+            f = float(value)
+            if f.is_integer() and abs(f) < 2.0**53:
+                return str(int(f))
+            return repr(f)
         return str(value)
 
     def mask_in(self, values: Sequence[Any]) -> npt.NDArray[np.bool_]:

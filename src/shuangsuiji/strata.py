@@ -38,14 +38,18 @@ def eligible_rows(task: Task, targets: Targets) -> npt.NDArray[np.intp]:
         if column.kind == "str":
             unknown = [v for v in values if str(v) not in set(column.categories)]
             if unknown:
-                shown = list(column.categories[:12]) + (["…"] if len(column.categories) > 12 else [])
+                shown = list(column.categories[:12]) + (
+                    ["…"] if len(column.categories) > 12 else []
+                )
                 raise InputError(
                     f"task {task.name!r}, key 'where.{col}': value {unknown[0]!r} does not occur in "
                     f"column {col!r}; values there are {shown}"
                 )
+            mask &= column.mask_in(values)
         else:
-            values = tuple(_typed_where_value(task, col, column, v) for v in values)
-        mask &= column.mask_in(values)
+            typed = [_typed_where_value(task, col, column, v) for v in values]
+            # np.isin on the column's own dtype: ints stay exact beyond 2**53
+            mask &= np.isin(column.data, np.asarray(typed, column.data.dtype))
     if task.cooloff is not None:
         c = task.cooloff
         column = _column(task, targets, c.column, "cooloff.column")
@@ -89,6 +93,17 @@ def _typed_where_value(task: Task, col: str, column: Column, v: Any) -> Any:
         num = None
     if num is None:
         raise InputError(f"{key}: column {col!r} holds numbers, not {v!r}")
+    exact: int | float = num
+    if column.kind == "int":
+        if isinstance(v, int):
+            exact = v
+        elif num.is_integer():
+            exact = int(num)
+        else:
+            raise InputError(f"{key}: value {v!r} does not occur in column {col!r} (whole numbers)")
+        if not -(2**63) <= exact < 2**63 or not (column.data == exact).any():
+            raise InputError(f"{key}: value {v!r} does not occur in column {col!r}")
+        return exact
     if not (column.data == num).any():
         raise InputError(f"{key}: value {v!r} does not occur in column {col!r}")
     return num
@@ -127,8 +142,14 @@ def _factorize(column: Column) -> tuple[npt.NDArray[np.int64], list[str], int]:
             return codes, labels, len(labels) - 1
         return codes, labels, -1
     data = column.data
-    if column.kind == "float" and np.isnan(data).any():
-        raise InputError("a stratum column of numbers has missing values")
+    if column.kind == "float":
+        nan = np.isnan(data)
+        if nan.any():
+            # missing numbers form their own cell, last, as missing text does
+            codes, labels, _ = _factorize(Column("float", data[~nan]))
+            full = np.full(data.shape[0], len(labels), np.int64)
+            full[~nan] = codes
+            return full, [*labels, column.label(None)], len(labels)
     if column.kind in ("int", "bool") and data.size:
         lo, hi = int(data.min()), int(data.max())
         if hi - lo < 1 << 22:
@@ -144,12 +165,18 @@ def _factorize(column: Column) -> tuple[npt.NDArray[np.int64], list[str], int]:
     return inv.astype(np.int64), [column.label(v) for v in uniq.tolist()], -1
 
 
-def class_values(task: Task, targets: Targets, rows: npt.NDArray[np.intp], key: str,
-                 mapping: dict[str, Any]) -> npt.NDArray[np.int64]:
+def class_values(
+    task: Task, targets: Targets, rows: npt.NDArray[np.intp], key: str, mapping: dict[str, Any]
+) -> npt.NDArray[np.int64]:
     """For each row, the index (into ``mapping``'s keys) of its risk class; unknown is an error."""
     assert task.risk is not None
     column = _column(task, targets, task.risk.column, "risk.column")
-    codes, labels, _ = _factorize(column.take(rows))
+    try:
+        codes, labels, _ = _factorize(column.take(rows))
+    except InputError as exc:
+        raise InputError(
+            f"task {task.name!r}, key {key!r}: column {task.risk.column!r}: {exc}"
+        ) from None
     keys = list(mapping)
     lookup = np.full(len(labels), -1, np.int64)
     for i, lab in enumerate(labels):
@@ -184,6 +211,14 @@ class Cells:
         return len(self.labels)
 
 
+def _unradix(key: int, radix_labels: list[list[str]]) -> tuple[int, ...]:
+    digits = []
+    for labels in reversed(radix_labels):
+        key, r = divmod(key, len(labels))
+        digits.append(r)
+    return tuple(reversed(digits))
+
+
 def cells_of(task: Task, targets: Targets, rows: npt.NDArray[np.intp]) -> Cells:
     """Group eligible ``rows`` into labelled cells (``col=value|col=value``; ``all`` if none)."""
     cols = list(task.strata)
@@ -193,7 +228,7 @@ def cells_of(task: Task, targets: Targets, rows: npt.NDArray[np.intp]) -> Cells:
         cols.append(task.risk.column)
     if not cols:
         return Cells(("all",), ((),), rows, np.array([0, rows.size], np.intp), (None,))
-    key = np.zeros(rows.size, np.int64)
+    all_codes: list[npt.NDArray[np.int64]] = []
     radix_labels: list[list[str]] = []
     radix_missing: list[int] = []
     for name in cols:
@@ -201,31 +236,47 @@ def cells_of(task: Task, targets: Targets, rows: npt.NDArray[np.intp]) -> Cells:
         try:
             codes, labels, missing_code = _factorize(column.take(rows))
         except InputError as exc:
-            raise InputError(f"task {task.name!r}, key 'strata': column {name!r}: {exc}") from None
-        key = key * len(labels) + codes
+            where_key = "strata" if name in task.strata else "risk.column"
+            raise InputError(
+                f"task {task.name!r}, key {where_key!r}: column {name!r}: {exc}"
+            ) from None
+        all_codes.append(codes)
         radix_labels.append(labels)
         radix_missing.append(missing_code)
     space = int(np.prod([len(x) for x in radix_labels], dtype=object))
-    if space <= 1 << 24:
-        present = np.bincount(key, minlength=space) > 0
-        used = np.flatnonzero(present)
-        remap = np.cumsum(present) - 1
-        cell = remap[key]
+    if space < 1 << 62:
+        # mixed-radix key, first column most significant, so key order is value order
+        key = np.zeros(rows.size, np.int64)
+        for codes, labels in zip(all_codes, radix_labels):
+            key = key * len(labels) + codes
+        if space <= 1 << 24:
+            present = np.bincount(key, minlength=space) > 0
+            used_keys = np.flatnonzero(present)
+            cell = (np.cumsum(present) - 1)[key]
+        else:
+            used_keys, cell = np.unique(key, return_inverse=True)
+        used = [_unradix(int(k), radix_labels) for k in used_keys.tolist()]
     else:
-        used, cell = np.unique(key, return_inverse=True)
-    ncell = int(used.size)
+        # too many combinations for one int64: unique rows of the code matrix (lexicographic)
+        stacked = (
+            np.stack(all_codes, axis=1) if rows.size else np.empty((0, len(all_codes)), np.int64)
+        )
+        uniq, cell = np.unique(stacked, axis=0, return_inverse=True)
+        cell = cell.reshape(-1)
+        used = [tuple(int(x) for x in u) for u in uniq.tolist()]
+    ncell = len(used)
     order = np.argsort(cell.astype(np.int16 if ncell < 1 << 15 else np.int64), kind="stable")
     counts = np.bincount(cell, minlength=ncell)
     starts = np.concatenate([[0], np.cumsum(counts)]).astype(np.intp)
-    labels_out, parts, classes = [], [], []
-    for code in used.tolist():
-        vals, escaped = [], []
-        for labels, miss in zip(reversed(radix_labels), reversed(radix_missing)):
-            code, r = divmod(code, len(labels))
-            vals.append(labels[r])
-            escaped.append(label_part(None if r == miss else labels[r]))
-        vals.reverse()
-        escaped.reverse()
+    labels_out: list[str] = []
+    parts: list[tuple[str, ...]] = []
+    classes: list[str | None] = []
+    for digits in used:
+        vals = [labels[r] for labels, r in zip(radix_labels, digits)]
+        escaped = [
+            label_part(None if r == miss else labels[r])
+            for labels, r, miss in zip(radix_labels, digits, radix_missing)
+        ]
         labels_out.append("|".join(f"{label_part(c)}={v}" for c, v in zip(cols, escaped)))
         if with_class:
             parts.append(tuple(vals[:-1]))
