@@ -77,7 +77,10 @@ def exact_sum(w: npt.NDArray[np.float64]) -> float:
             total += ((int(sh[o]) << 26) + int(so[o])) << o
     # value = total * 2**(emin - 53)
     shift = emin - 53
-    return float(Fraction(total) * (Fraction(2) ** shift))
+    try:
+        return float(Fraction(total) * (Fraction(2) ** shift))
+    except OverflowError:
+        return math.inf if total > 0 else -math.inf
 
 
 def pips(w: npt.NDArray[np.float64], n: int) -> npt.NDArray[np.float64]:
@@ -98,7 +101,10 @@ def pips(w: npt.NDArray[np.float64], n: int) -> npt.NDArray[np.float64]:
     n_rem = n
     while n_rem > 0:
         free = np.flatnonzero(pos & ~certain)
-        p = (float(n_rem) * w[free]) / exact_sum(w[free])
+        total = exact_sum(w[free])
+        if not np.isfinite(total):
+            raise ValueError("the weights sum beyond the float range; scale them down")
+        p = (float(n_rem) * w[free]) / total
         newly = p >= 1.0
         if not newly.any():
             pi[free] = p

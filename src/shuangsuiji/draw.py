@@ -22,7 +22,8 @@ import numpy.typing as npt
 
 from . import design as D
 from ._hashing import uniform_int
-from .errors import InputError
+from .errors import InfeasibleError, InputError
+from .fingerprint import id_order
 from .plan import Plan, Task
 from .prn import prn_hash
 from .registry import Targets
@@ -95,6 +96,13 @@ def _resolve_keys(
     for c, label in enumerate(cells.labels):
         names = [label] + ([cells.parts[c][0]] if bare and cells.parts[c] else [])
         hit = [k for k in names if k in given]
+        if bare and hit and hit[0] != label and sum(
+            1 for p in cells.parts if p and p[0] == hit[0]
+        ) > 1:
+            raise InputError(
+                f"task {task.name!r}, key '{key}.{hit[0]}': matches more than one stratum; "
+                "use the full labels"
+            )
         if not hit:
             raise InputError(
                 f"task {task.name!r}, key {key!r}: no entry for stratum {label!r}; give every "
@@ -126,6 +134,11 @@ def _weights(task: Task, targets: Targets, rows: npt.NDArray[np.intp]) -> npt.ND
         raise InputError(
             f"task {task.name!r}, key 'risk.column': column {risk.column!r} holds text; give "
             "'weights' (class -> weight) or 'rates' for a class column"
+        )
+    if column.kind == "bool":
+        raise InputError(
+            f"task {task.name!r}, key 'risk.column': column {risk.column!r} holds true/false; "
+            "give numeric weights"
         )
     w = column.as_float()[rows]
     bad = ~np.isfinite(w) | (w < 0)
@@ -175,7 +188,7 @@ def _cell_sizes(
         wanted = _resolve_keys(task, cells, size.per_stratum, "size.per_stratum")
         for c, n in enumerate(wanted):
             if n > caps[c]:
-                raise InputError(
+                raise InfeasibleError(
                     f"task {task.name!r}, key 'size.per_stratum': {n} requested from stratum "
                     f"{cells.labels[c]!r}, which has only {caps[c]} targets that can be drawn"
                 )
@@ -186,16 +199,29 @@ def _cell_sizes(
     elif size.allocation == "equal":
         shares = [Fraction(1) for _ in caps]
     else:
-        p = _resolve_keys(task, cells, size.anticipated, "size.anticipated")
-        shares = [Fraction(caps[c]) * Fraction(math.sqrt(p[c] * (1 - p[c]))) for c in range(len(caps))]
+        p = [D.decimal_rate(x) for x in _resolve_keys(task, cells, size.anticipated,
+                                                      "size.anticipated")]
+        # p(1-p) exactly, then one correctly rounded sqrt: symmetric in p and 1-p (spec §5.1)
+        shares = [
+            Fraction(caps[c]) * Fraction(math.sqrt(float(p[c] * (1 - p[c]))))
+            for c in range(len(caps))
+        ]
     try:
         ns = D.allocate(size.total, caps, shares, size.minimum)
     except ValueError as exc:
-        raise InputError(
+        raise InfeasibleError(
             f"task {task.name!r}, key 'size.total': {exc} (eligible targets that can be drawn: "
             f"{sum(caps)})"
         ) from None
     return [(D.SizeDist(n, n), None) for n in ns]
+
+
+def _pips_grid(
+    w: npt.NDArray[np.float64], n: int, ids: npt.NDArray[np.bytes_]
+) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.bool_]]:
+    """The 2**-64 grid values q of capped πps for a fixed size n, and the certainty mask."""
+    p = D.pips(w, n)
+    return D.quantize(p, n, ids), p >= 1.0
 
 
 def _design_task(task: Task, targets: Targets, general_max_rate: float) -> TaskDesign:
@@ -227,18 +253,19 @@ def _design_task(task: Task, targets: Targets, general_max_rate: float) -> TaskD
         else:
             w = weights[lo:hi]
             ids = targets.id_bytes[members]
-            pl = D.pips(w, dist.low)
-            ql = D.quantize(pl, dist.low, ids)
-            cl = pl >= 1.0
-            pi = np.where(cl, 1.0, ql.astype(np.float64) / float(D.GRID))
-            qh = ch = None
-            if not dist.fixed:
-                ph = D.pips(w, dist.high)
-                qh = D.quantize(ph, dist.high, ids)
-                ch = ph >= 1.0
-                pi_h = np.where(ch, 1.0, qh.astype(np.float64) / float(D.GRID))
-                f = float(dist.p_high)
-                pi = (1.0 - f) * pi + f * pi_h
+            try:
+                ql, cl = _pips_grid(w, dist.low, ids)
+                pi = np.where(cl, 1.0, ql.astype(np.float64) / float(D.GRID))
+                qh = ch = None
+                if not dist.fixed:
+                    qh, ch = _pips_grid(w, dist.high, ids)
+                    pi_h = np.where(ch, 1.0, qh.astype(np.float64) / float(D.GRID))
+                    f = float(dist.p_high)
+                    pi = (1.0 - f) * pi + f * pi_h
+            except ValueError as exc:
+                raise InputError(
+                    f"task {task.name!r}, key 'risk', stratum {cells.labels[c]!r}: {exc}"
+                ) from None
             out.append(Cell(cells.labels[c], members, "pips", dist, pi, rate, ql, qh, cl, ch))
     design = TaskDesign(task, int(rows.size), tuple(out))
     if task.kind == "general" and rows.size:
@@ -265,7 +292,8 @@ def plan_designs(plan: Plan, targets: Targets) -> list[TaskDesign]:
 
 def _as_plan(plan: Plan | Mapping[str, Any]) -> Plan:
     if isinstance(plan, Plan):
-        return plan
+        # a Plan built by hand skips from_dict's checks; the round trip applies them
+        return Plan.from_dict(plan.to_dict())
     if isinstance(plan, Mapping):
         return Plan.from_dict(plan)
     raise InputError(f"plan must be a Plan or a dict, got {type(plan).__name__}")
@@ -278,10 +306,12 @@ def inclusion_probabilities(plan: Plan | Mapping[str, Any], targets: Targets) ->
     t_idx, strata, rows, pis, summaries = [], [], [], [], []
     for ti, td in enumerate(designs):
         for cell in td.cells:
+            # within a cell by ID bytes, so the published table never shows registry row order
+            o = id_order(targets.id_bytes[cell.members])
             t_idx.append(np.full(cell.population, ti, np.int32))
             strata.append(np.full(cell.population, cell.label, dtype=object))
-            rows.append(cell.members)
-            pis.append(cell.pi)
+            rows.append(cell.members[o])
+            pis.append(cell.pi[o])
             summaries.append(cell.summary(td.task.name))
     r = np.concatenate(rows) if rows else np.empty(0, np.intp)
     return InclusionProbabilities(

@@ -9,5 +9,9 @@ class InputError(ValueError):
     """Bad input: the message names the row, column, key or value at fault and how to fix it."""
 
 
-class InfeasibleError(ValueError):
-    """A plan or staffing that no valid draw can satisfy; the message names task, target and constraint."""
+class InfeasibleError(InputError):
+    """A plan or staffing that no valid draw can satisfy; the message names task, target and constraint.
+
+    A subclass of :class:`InputError`: asking for more than a stratum holds is both bad input
+    and unsatisfiable, and code catching either will see it.
+    """

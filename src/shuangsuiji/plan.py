@@ -231,7 +231,14 @@ class Cooloff:
             raise InputError(
                 f"{_where(task, 'cooloff.as_of')}: {as_of!r} is not an ISO date (YYYY-MM-DD)"
             ) from None
-        return cls(col, _count(d["days"], task, "cooloff.days"), str(as_of))
+        out = cls(col, _count(d["days"], task, "cooloff.days"), str(as_of))
+        try:
+            out.cutoff  # noqa: B018 - computed now so an impossible date fails at plan time
+        except OverflowError:
+            raise InputError(
+                f"{_where(task, 'cooloff.days')}: {d['days']} days before {as_of} is before year 1"
+            ) from None
+        return out
 
     def to_dict(self) -> dict[str, Any]:
         return {"column": self.column, "days": self.days, "as_of": self.as_of}
