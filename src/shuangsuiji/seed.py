@@ -24,7 +24,7 @@ __all__ = ["Seed", "canonical_source", "source_key_string"]
 
 MIN_SEED_BITS = 128
 _HEX = re.compile(r"[0-9a-fA-F]+")
-_INT_TOKENS = re.compile(r"[+-]?\d+(?:[\s,;，、]+[+-]?\d+)*")
+_INT_TOKENS = re.compile(r"[0-9]+(?:[\s,;，、]+[0-9]+)*")  # ASCII digits, no signs
 _SPLIT = re.compile(r"[\s,;，、]+")
 
 
