@@ -130,14 +130,28 @@ def siphash24(key: bytes, id_bytes: npt.NDArray[np.bytes_]) -> npt.NDArray[np.ui
         return out
     width = id_bytes.dtype.itemsize
     mat = np.ascontiguousarray(id_bytes).view(np.uint8).reshape(n, width)
-    lengths = np.strings.str_len(id_bytes)
-    groups = [(int(L), np.flatnonzero(lengths == L)) for L in np.unique(lengths)]
+    # IDs hold no NUL: when the last byte column has none, every ID has the full width
+    if width and mat[:, width - 1].all():
+        lengths = None
+        present = np.array([width])
+    else:
+        lengths = np.strings.str_len(id_bytes)
+        present = np.flatnonzero(np.bincount(lengths, minlength=width + 1))
+    jobs: list[tuple[int, slice | npt.NDArray[np.intp]]] = []
+    if present.size == 1:
+        # the usual case (fixed-length codes): contiguous slices, no gathers
+        length = int(present[0])
+        jobs = [(length, slice(s, s + _CHUNK)) for s in range(0, n, _CHUNK)]
+    else:
+        assert lengths is not None
+        for length in present.tolist():
+            idx = np.flatnonzero(lengths == length)
+            jobs += [(length, idx[s : s + _CHUNK]) for s in range(0, idx.size, _CHUNK)]
 
-    def job(args: tuple[int, npt.NDArray[np.intp]]) -> None:
-        length, idx = args
-        out[idx] = _siphash_words(_message_words(mat[idx], length), k0, k1)
+    def job(args: tuple[int, slice | npt.NDArray[np.intp]]) -> None:
+        length, rows = args
+        out[rows] = _siphash_words(_message_words(mat[rows], length), k0, k1)
 
-    jobs = [(L, idx[s : s + _CHUNK]) for L, idx in groups for s in range(0, idx.size, _CHUNK)]
     # a thread pool costs ~1 ms to start: only worth it for inputs of many chunks
     workers = min(os.cpu_count() or 1, 8, len(jobs)) if n > 4 * _CHUNK else 1
     if workers <= 1:
