@@ -318,7 +318,7 @@ def inclusion_probabilities(plan: Plan | Mapping[str, Any], targets: Targets) ->
         tasks=tuple(t.name for t in p.tasks),
         task_index=np.concatenate(t_idx) if t_idx else np.empty(0, np.int32),
         stratum=np.concatenate(strata) if strata else np.empty(0, object),
-        ids=np.array(targets.ids(r), dtype=object),
+        id_bytes=targets.id_bytes[r],
         pi=np.concatenate(pis) if pis else np.empty(0),
         strata=tuple(summaries),
     )

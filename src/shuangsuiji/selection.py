@@ -5,6 +5,7 @@ Both are frozen, columnar, and convert to records, pandas, and a per-stratum sum
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import Any
 
@@ -70,15 +71,23 @@ class InclusionProbabilities:
     """π of every eligible target under each task, computable before the seed exists.
 
     Columnar: ``task`` (index into ``tasks``), ``stratum`` (label), ``id``, ``pi``. Targets a task
-    does not cover (filtered out by ``where`` or cool-off) have π = 0 and are not listed.
+    does not cover (filtered out by ``where`` or cool-off) have π = 0 and are not listed. IDs are
+    kept as UTF-8 bytes and decoded only when asked for (``ids``, records, pandas), because a
+    national registry has tens of millions of them.
     """
 
     tasks: tuple[str, ...]
     task_index: npt.NDArray[np.int32] = attrs.field(converter=_ro)
     stratum: npt.NDArray[np.object_] = attrs.field(converter=_ro)
-    ids: npt.NDArray[np.object_] = attrs.field(converter=_ro)
+    id_bytes: npt.NDArray[np.bytes_] = attrs.field(converter=_ro)
     pi: npt.NDArray[np.float64] = attrs.field(converter=_ro)
     strata: tuple[StratumSummary, ...]
+
+    @functools.cached_property
+    def ids(self) -> npt.NDArray[np.object_]:
+        """IDs as str, in table order."""
+        out = np.array([b.decode("utf-8") for b in self.id_bytes.tolist()], dtype=object)
+        return _ro(out)
 
     def __len__(self) -> int:
         return int(self.pi.shape[0])
@@ -104,7 +113,7 @@ class InclusionProbabilities:
     def of(self, task: str, target_id: str) -> float:
         """π of one target under one task (0 when the task does not cover it)."""
         t = self.tasks.index(task)
-        hit = np.flatnonzero((self.task_index == t) & (self.ids == target_id))
+        hit = np.flatnonzero((self.task_index == t) & (self.id_bytes == target_id.encode("utf-8")))
         return float(self.pi[hit[0]]) if hit.size else 0.0
 
 
