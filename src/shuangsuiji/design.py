@@ -20,6 +20,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from fractions import Fraction
+from typing import Any, Protocol
 
 import attrs
 import numpy as np
@@ -27,6 +28,7 @@ import numpy.typing as npt
 
 __all__ = [
     "GRID",
+    "IdLookup",
     "SizeDist",
     "allocate",
     "bernoulli",
@@ -40,6 +42,15 @@ __all__ = [
     "smallest",
     "systematic",
 ]
+
+class IdLookup(Protocol):
+    """IDs as UTF-8 bytes by position: a numpy ``S`` array, or anything indexed like one."""
+
+    @property
+    def dtype(self) -> np.dtype[Any]: ...
+
+    def __getitem__(self, idx: Any) -> npt.NDArray[np.bytes_]: ...
+
 
 GRID = 1 << 64  # π is stated in units of 2**-64
 _U64 = np.uint64
@@ -55,7 +66,15 @@ def exact_sum(w: npt.NDArray[np.float64]) -> float:
     """
     if w.size == 0:
         return 0.0
-    mant, exp = np.frexp(np.asarray(w, np.float64))
+    w = np.asarray(w, np.float64)
+    if w.min() >= 0:
+        # non-negative integers with a total below 2**53: every partial sum is an integer that
+        # binary64 holds exactly, so numpy's sum is exact in any order (class weights 1/2/4/8)
+        with np.errstate(over="ignore"):
+            total = float(w.sum())
+        if total < 2.0**53 and bool((w == np.floor(w)).all()):
+            return total
+    mant, exp = np.frexp(w)
     m = (mant * 2.0**53).astype(np.int64)
     e = exp.astype(np.int64)
     nz = m != 0
@@ -115,7 +134,7 @@ def pips(w: npt.NDArray[np.float64], n: int) -> npt.NDArray[np.float64]:
     return pi
 
 
-def lexmin(id_bytes: npt.NDArray[np.bytes_], candidates: npt.NDArray[np.intp]) -> int:
+def lexmin(id_bytes: IdLookup, candidates: npt.NDArray[np.intp]) -> int:
     """The candidate whose ID is smallest in UTF-8 byte order, without a string sort.
 
     IDs are compared as rows of big-endian 64-bit words (NUL padding sorts first, as a shorter
@@ -139,7 +158,7 @@ def lexmin(id_bytes: npt.NDArray[np.bytes_], candidates: npt.NDArray[np.intp]) -
 
 
 def quantize(
-    pi: npt.NDArray[np.float64], n: int, id_bytes: npt.NDArray[np.bytes_]
+    pi: npt.NDArray[np.float64], n: int, id_bytes: IdLookup
 ) -> npt.NDArray[np.uint64]:
     """π on the grid of 2**-64: ``q = floor(π * 2**64)`` with Σq = (n - #certain) * 2**64 exactly.
 
@@ -171,7 +190,7 @@ def quantize(
     return q
 
 
-def prn_order(h: npt.NDArray[np.uint64], id_bytes: npt.NDArray[np.bytes_]) -> npt.NDArray[np.intp]:
+def prn_order(h: npt.NDArray[np.uint64], id_bytes: IdLookup) -> npt.NDArray[np.intp]:
     """Positions sorted by PRN ``h``, equal ``h`` (probability ~n**2/2**65) by ID bytes."""
     order = np.argsort(h)
     hs = h[order]
@@ -201,7 +220,7 @@ def systematic(q_ordered: npt.NDArray[np.uint64], start: int) -> npt.NDArray[np.
 
 
 def smallest(
-    h: npt.NDArray[np.uint64], n: int, id_bytes: npt.NDArray[np.bytes_]
+    h: npt.NDArray[np.uint64], n: int, id_bytes: IdLookup
 ) -> npt.NDArray[np.intp]:
     """Positions of the ``n`` smallest PRNs (ties at the boundary by ID bytes): an SRS of size n."""
     size = h.shape[0]

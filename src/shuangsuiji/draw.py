@@ -38,6 +38,31 @@ SIZE_TAG = "shuangsuiji/size/v1"
 START_TAG = "shuangsuiji/start/v1"
 
 
+class MemberIds:
+    """The ID bytes of a cell's members, gathered only at the positions asked for.
+
+    IDs decide only ties (equal PRNs, equal π remainders), which are rare; gathering every
+    member's ID up front would copy the whole ID column on each draw.
+    """
+
+    __slots__ = ("base", "rows")
+
+    def __init__(self, base: npt.NDArray[np.bytes_], rows: npt.NDArray[np.intp]) -> None:
+        self.base, self.rows = base, rows
+
+    @property
+    def dtype(self) -> np.dtype[Any]:
+        return self.base.dtype
+
+    def __getitem__(self, idx: Any) -> npt.NDArray[np.bytes_]:
+        out: npt.NDArray[np.bytes_] = self.base[self.rows[idx]]
+        return out
+
+    def take(self, idx: npt.NDArray[np.intp]) -> MemberIds:
+        """A lazy view of the members at ``idx`` (still nothing gathered)."""
+        return MemberIds(self.base, self.rows[idx])
+
+
 @attrs.frozen(eq=False)
 class Cell:
     """One stratum cell of a task, with its design and every member's π (no seed involved)."""
@@ -217,7 +242,7 @@ def _cell_sizes(
 
 
 def _pips_grid(
-    w: npt.NDArray[np.float64], n: int, ids: npt.NDArray[np.bytes_]
+    w: npt.NDArray[np.float64], n: int, ids: D.IdLookup
 ) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.bool_]]:
     """The 2**-64 grid values q of capped πps for a fixed size n, and the certainty mask."""
     p = D.pips(w, n)
@@ -252,7 +277,7 @@ def _design_task(task: Task, targets: Targets, general_max_rate: float) -> TaskD
             out.append(Cell(cells.labels[c], members, "srs", dist, pi, rate))
         else:
             w = weights[lo:hi]
-            ids = targets.id_bytes[members]
+            ids = MemberIds(targets.id_bytes, members)
             try:
                 ql, cl = _pips_grid(w, dist.low, ids)
                 pi = np.where(cl, 1.0, ql.astype(np.float64) / float(D.GRID))
@@ -325,7 +350,7 @@ def inclusion_probabilities(plan: Plan | Mapping[str, Any], targets: Targets) ->
 
 
 def _select_cell(cell: Cell, h: npt.NDArray[np.uint64], seed: bytes, ns: str,
-                 id_bytes: npt.NDArray[np.bytes_]) -> npt.NDArray[np.intp]:
+                 id_bytes: MemberIds) -> npt.NDArray[np.intp]:
     """Positions (within the cell) drawn by the seed."""
     if cell.method == "none":
         return np.empty(0, np.intp)
@@ -341,7 +366,7 @@ def _select_cell(cell: Cell, h: npt.NDArray[np.uint64], seed: bytes, ns: str,
     certain = cell.certain_high if high else cell.certain_low
     assert q is not None and certain is not None
     rest = np.flatnonzero(~certain & (q > 0))
-    order = rest[D.prn_order(h[rest], id_bytes[rest])]
+    order = rest[D.prn_order(h[rest], id_bytes.take(rest))]
     start = uniform_int(64, START_TAG, seed, ns, cell.label)
     chosen = order[D.systematic(q[order], start)]
     picked = np.sort(np.concatenate([np.flatnonzero(certain), chosen]))
@@ -365,13 +390,17 @@ def draw(plan: Plan | Mapping[str, Any], targets: Targets, seed: Seed) -> Select
         ns = td.task.prn_namespace
         need = [c.members for c in td.cells if c.population]
         all_rows = np.concatenate(need) if need else np.empty(0, np.intp)
-        h_all = prn_hash(seed.value, ns, targets.id_bytes[all_rows])
+        if all_rows.size > len(targets) // 2:
+            # hashing every ID beats gathering most of them first
+            h_all = prn_hash(seed.value, ns, targets.id_bytes)[all_rows]
+        else:
+            h_all = prn_hash(seed.value, ns, targets.id_bytes[all_rows])
         offset = 0
         for cell in td.cells:
             n = cell.population
             h = h_all[offset : offset + n]
             offset += n
-            ids = targets.id_bytes[cell.members]
+            ids = MemberIds(targets.id_bytes, cell.members)
             picked = _select_cell(cell, h, seed.value, ns, ids)
             # report in PRN order, the canonical "draw order", never in registry row order
             picked = picked[D.prn_order(h[picked], ids[picked])]

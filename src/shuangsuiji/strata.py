@@ -228,13 +228,15 @@ def cells_of(task: Task, targets: Targets, rows: npt.NDArray[np.intp]) -> Cells:
         cols.append(task.risk.column)
     if not cols:
         return Cells(("all",), ((),), rows, np.array([0, rows.size], np.intp), (None,))
+    # every row eligible (rows is 0..n-1): factorize the columns as they are, no copies
+    full = rows.size == len(targets)
     all_codes: list[npt.NDArray[np.int64]] = []
     radix_labels: list[list[str]] = []
     radix_missing: list[int] = []
     for name in cols:
         column = _column(task, targets, name, "strata" if name in task.strata else "risk.column")
         try:
-            codes, labels, missing_code = _factorize(column.take(rows))
+            codes, labels, missing_code = _factorize(column if full else column.take(rows))
         except InputError as exc:
             where_key = "strata" if name in task.strata else "risk.column"
             raise InputError(
@@ -284,4 +286,6 @@ def cells_of(task: Task, targets: Targets, rows: npt.NDArray[np.intp]) -> Cells:
         else:
             parts.append(tuple(vals))
             classes.append(None)
-    return Cells(tuple(labels_out), tuple(parts), rows[order], starts, tuple(classes))
+    return Cells(
+        tuple(labels_out), tuple(parts), order if full else rows[order], starts, tuple(classes)
+    )
