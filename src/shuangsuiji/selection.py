@@ -66,8 +66,28 @@ def _records(columns: dict[str, npt.NDArray[Any]]) -> list[dict[str, Any]]:
     return [dict(zip(names, row)) for row in zip(*(c.tolist() for c in columns.values()))]
 
 
+class _Table:
+    """Records, pandas and the per-stratum summary, all from ``columns()`` and ``strata``."""
+
+    __slots__ = ()
+    strata: tuple[StratumSummary, ...]
+
+    def columns(self) -> dict[str, npt.NDArray[Any]]:
+        raise NotImplementedError
+
+    def to_records(self) -> list[dict[str, Any]]:
+        return _records(self.columns())
+
+    def to_pandas(self) -> Any:
+        return _pandas().DataFrame(self.columns())
+
+    def summary(self) -> list[dict[str, Any]]:
+        """Per (task, stratum): population, expected (Σπ), sizes, π range, design (and drawn)."""
+        return [s.to_dict() for s in self.strata]
+
+
 @attrs.frozen(eq=False)
-class InclusionProbabilities:
+class InclusionProbabilities(_Table):
     """π of every eligible target under each task, computable before the seed exists.
 
     Columnar: ``task`` (index into ``tasks``), ``stratum`` (label), ``id``, ``pi``. Targets a task
@@ -101,15 +121,6 @@ class InclusionProbabilities:
             "inclusion_probability": self.pi,
         }
 
-    def to_records(self) -> list[dict[str, Any]]:
-        return _records(self.columns())
-
-    def to_pandas(self) -> Any:
-        return _pandas().DataFrame(self.columns())
-
-    def summary(self) -> list[dict[str, Any]]:
-        return [s.to_dict() for s in self.strata]
-
     def of(self, task: str, target_id: str) -> float:
         """π of one target under one task (0 when the task does not cover it)."""
         t = self.tasks.index(task)
@@ -118,7 +129,7 @@ class InclusionProbabilities:
 
 
 @attrs.frozen(eq=False)
-class Selection:
+class Selection(_Table):
     """The drawn targets: one row per (task, target), with stratum, π and PRN.
 
     ``prn_int`` keeps the 64-bit PRN that decided the draw; ``prn`` in records is its float view
@@ -158,17 +169,6 @@ class Selection:
             "inclusion_probability": self.pi,
             "prn": self.prn,
         }
-
-    def to_records(self) -> list[dict[str, Any]]:
-        """Dicts with keys task, stratum, id, inclusion_probability, prn."""
-        return _records(self.columns())
-
-    def to_pandas(self) -> Any:
-        return _pandas().DataFrame(self.columns())
-
-    def summary(self) -> list[dict[str, Any]]:
-        """Per (task, stratum): population, drawn, drawn_rate, expected (Σπ), π range, design."""
-        return [s.to_dict() for s in self.strata]
 
     def ids_for(self, task: str) -> list[str]:
         t = self.tasks.index(task)
