@@ -177,16 +177,17 @@ def quantize(
     d = (-int(np.sum(q[free], dtype=_U64))) % GRID
     deficit = d - GRID if d >= GRID // 2 else d
     pool = free
+    qpool = q[free]
     while deficit != 0:
         if pool.size == 0:
             raise ArithmeticError("π deficit could not be placed; π does not sum to n")
-        qmax = q[pool].max()
-        r = lexmin(id_bytes, pool[q[pool] == qmax])
+        r = lexmin(id_bytes, pool[qpool == qpool.max()])
         qr = int(q[r])
         give = min(deficit, GRID - 1 - qr) if deficit > 0 else -min(-deficit, qr)
         q[r] = _U64(qr + give)
         deficit -= give
-        pool = pool[pool != r]
+        keep = pool != r
+        pool, qpool = pool[keep], qpool[keep]
     return q
 
 

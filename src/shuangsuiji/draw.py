@@ -148,9 +148,7 @@ def _weights(task: Task, targets: Targets, rows: npt.NDArray[np.intp]) -> npt.ND
     risk = task.risk
     assert risk is not None
     if risk.mode == "weights":
-        table = dict(risk.weights)
-        idx = class_values(task, targets, rows, "risk.weights", table)
-        return np.array(list(table.values()), np.float64)[idx]
+        return class_values(task, targets, rows, "risk.weights", dict(risk.weights))
     try:
         column = targets.column(risk.column)
     except InputError as exc:
@@ -328,22 +326,23 @@ def inclusion_probabilities(plan: Plan | Mapping[str, Any], targets: Targets) ->
     """π of every eligible target under every task: publishable before the seed exists."""
     p = _as_plan(plan)
     designs = plan_designs(p, targets)
-    t_idx, strata, rows, pis, summaries = [], [], [], [], []
+    t_idx, strata, id_parts, pis = [], [], [], []
+    summaries: list[StratumSummary] = []
     for ti, td in enumerate(designs):
         for cell in td.cells:
             # within a cell by ID bytes, so the published table never shows registry row order
-            o = id_order(targets.id_bytes[cell.members])
+            ids = targets.id_bytes[cell.members]
+            o = id_order(ids)
             t_idx.append(np.full(cell.population, ti, np.int32))
-            strata.append(np.full(cell.population, cell.label, dtype=object))
-            rows.append(cell.members[o])
+            strata.append(np.full(cell.population, len(summaries), np.int32))
+            id_parts.append(ids[o])
             pis.append(cell.pi[o])
             summaries.append(cell.summary(td.task.name))
-    r = np.concatenate(rows) if rows else np.empty(0, np.intp)
     return InclusionProbabilities(
         tasks=tuple(t.name for t in p.tasks),
         task_index=np.concatenate(t_idx) if t_idx else np.empty(0, np.int32),
-        stratum=np.concatenate(strata) if strata else np.empty(0, object),
-        id_bytes=targets.id_bytes[r],
+        stratum_index=np.concatenate(strata) if strata else np.empty(0, np.int32),
+        id_bytes=np.concatenate(id_parts) if id_parts else targets.id_bytes[:0],
         pi=np.concatenate(pis) if pis else np.empty(0),
         strata=tuple(summaries),
     )
@@ -365,8 +364,11 @@ def _select_cell(cell: Cell, h: npt.NDArray[np.uint64], seed: bytes, ns: str,
     q = cell.q_high if high else cell.q_low
     certain = cell.certain_high if high else cell.certain_low
     assert q is not None and certain is not None
-    rest = np.flatnonzero(~certain & (q > 0))
-    order = rest[D.prn_order(h[rest], id_bytes.take(rest))]
+    if not certain.any() and bool((q > 0).all()):
+        order = D.prn_order(h, id_bytes)  # the usual case: every unit is in the systematic part
+    else:
+        rest = np.flatnonzero(~certain & (q > 0))
+        order = rest[D.prn_order(h[rest], id_bytes.take(rest))]
     start = uniform_int(64, START_TAG, seed, ns, cell.label)
     chosen = order[D.systematic(q[order], start)]
     picked = np.sort(np.concatenate([np.flatnonzero(certain), chosen]))

@@ -98,10 +98,16 @@ class InclusionProbabilities(_Table):
 
     tasks: tuple[str, ...]
     task_index: npt.NDArray[np.int32] = attrs.field(converter=_ro)
-    stratum: npt.NDArray[np.object_] = attrs.field(converter=_ro)
+    stratum_index: npt.NDArray[np.int32] = attrs.field(converter=_ro)  # into ``strata``
     id_bytes: npt.NDArray[np.bytes_] = attrs.field(converter=_ro)
     pi: npt.NDArray[np.float64] = attrs.field(converter=_ro)
     strata: tuple[StratumSummary, ...]
+
+    @functools.cached_property
+    def stratum(self) -> npt.NDArray[np.object_]:
+        """Each row's stratum label."""
+        labels = np.array([s.stratum for s in self.strata], dtype=object)
+        return _ro(labels[self.stratum_index])
 
     @functools.cached_property
     def ids(self) -> npt.NDArray[np.object_]:

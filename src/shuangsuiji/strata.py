@@ -154,10 +154,10 @@ def _factorize(column: Column) -> tuple[npt.NDArray[np.int64], list[str], int]:
         lo, hi = int(data.min()), int(data.max())
         if hi - lo < 1 << 22:
             # a bincount instead of a sort keeps 10M-row int strata linear-time
-            present = np.bincount((data.astype(np.int64) - lo), minlength=hi - lo + 1) > 0
-            remap = np.cumsum(present) - 1
+            shifted = data.astype(np.int64) - lo
+            present = np.bincount(shifted, minlength=hi - lo + 1) > 0
             values = (np.flatnonzero(present) + lo).tolist()
-            codes = remap[data.astype(np.int64) - lo]
+            codes = shifted if present.all() else (np.cumsum(present) - 1)[shifted]
             if column.kind == "bool":
                 return codes, [column.label(bool(v)) for v in values], -1
             return codes, [column.label(v) for v in values], -1
@@ -166,31 +166,33 @@ def _factorize(column: Column) -> tuple[npt.NDArray[np.int64], list[str], int]:
 
 
 def class_values(
-    task: Task, targets: Targets, rows: npt.NDArray[np.intp], key: str, mapping: dict[str, Any]
-) -> npt.NDArray[np.int64]:
-    """For each row, the index (into ``mapping``'s keys) of its risk class; unknown is an error."""
+    task: Task, targets: Targets, rows: npt.NDArray[np.intp], key: str, mapping: dict[str, float]
+) -> npt.NDArray[np.float64]:
+    """For each row, ``mapping[its risk class]``; a class missing from the mapping is an error."""
     assert task.risk is not None
     column = _column(task, targets, task.risk.column, "risk.column")
-    try:
-        codes, labels, _ = _factorize(column.take(rows))
-    except InputError as exc:
-        raise InputError(
-            f"task {task.name!r}, key {key!r}: column {task.risk.column!r}: {exc}"
-        ) from None
-    keys = list(mapping)
-    lookup = np.full(len(labels), -1, np.int64)
-    for i, lab in enumerate(labels):
-        if lab in mapping:
-            lookup[i] = keys.index(lab)
-    missing = lookup[codes] < 0
+    if column.kind == "str":
+        # one small table over the categories (missing last, reached by code -1), one gather
+        labels = [column.label(c) for c in column.categories] + [column.label(None)]
+        codes: npt.NDArray[Any] = column.data[rows]
+    else:
+        try:
+            codes, labels, _ = _factorize(column.take(rows))
+        except InputError as exc:
+            raise InputError(
+                f"task {task.name!r}, key {key!r}: column {task.risk.column!r}: {exc}"
+            ) from None
+    table = np.array([mapping.get(lab, np.nan) for lab in labels], np.float64)
+    out: npt.NDArray[np.float64] = table[codes]
+    missing = np.isnan(out)
     if missing.any():
-        bad = labels[int(codes[np.flatnonzero(missing)[0]])]
-        rows_txt = ", ".join(str(int(r)) for r in rows[np.flatnonzero(missing)[:3]])
+        first = np.flatnonzero(missing)
+        bad = labels[int(codes[first[0]])]
+        rows_txt = ", ".join(str(int(r)) for r in np.sort(rows[first])[:3])
         raise InputError(
             f"task {task.name!r}, key {key!r}: no entry for {task.risk.column}={bad!r} "
             f"(rows {rows_txt}); give every class in the mapping, 0 to leave it alone"
         )
-    out: npt.NDArray[np.int64] = lookup[codes]
     return out
 
 
@@ -248,13 +250,13 @@ def cells_of(task: Task, targets: Targets, rows: npt.NDArray[np.intp]) -> Cells:
     space = int(np.prod([len(x) for x in radix_labels], dtype=object))
     if space < 1 << 62:
         # mixed-radix key, first column most significant, so key order is value order
-        key = np.zeros(rows.size, np.int64)
-        for codes, labels in zip(all_codes, radix_labels):
+        key = all_codes[0]
+        for codes, labels in zip(all_codes[1:], radix_labels[1:]):
             key = key * len(labels) + codes
         if space <= 1 << 24:
             present = np.bincount(key, minlength=space) > 0
             used_keys = np.flatnonzero(present)
-            cell = (np.cumsum(present) - 1)[key]
+            cell = key if present.all() else (np.cumsum(present) - 1)[key]
         else:
             used_keys, cell = np.unique(key, return_inverse=True)
         used = [_unradix(int(k), radix_labels) for k in used_keys.tolist()]
