@@ -107,6 +107,7 @@ class TaskDesign:
     task: Task
     eligible: int
     cells: tuple[Cell, ...]
+    rows: npt.NDArray[np.intp]  # every cell's members, cell after cell
 
 
 # -- sizes ----------------------------------------------------------------------------------------
@@ -290,7 +291,7 @@ def _design_task(task: Task, targets: Targets, general_max_rate: float) -> TaskD
                     f"task {task.name!r}, key 'risk', stratum {cells.labels[c]!r}: {exc}"
                 ) from None
             out.append(Cell(cells.labels[c], members, "pips", dist, pi, rate, ql, qh, cl, ch))
-    design = TaskDesign(task, int(rows.size), tuple(out))
+    design = TaskDesign(task, int(rows.size), tuple(out), cells.rows)
     if task.kind == "general" and rows.size:
         expected = sum((c.size.expected for c in out), Fraction(0))
         # The cap is on the expected rate the data give, which minimums can push past the
@@ -390,8 +391,7 @@ def draw(plan: Plan | Mapping[str, Any], targets: Targets, seed: Seed) -> Select
     t_idx, strata, rows, pis, hs, summaries = [], [], [], [], [], []
     for ti, td in enumerate(designs):
         ns = td.task.prn_namespace
-        need = [c.members for c in td.cells if c.population]
-        all_rows = np.concatenate(need) if need else np.empty(0, np.intp)
+        all_rows = td.rows
         if all_rows.size > len(targets) // 2:
             # hashing every ID beats gathering most of them first
             h_all = prn_hash(seed.value, ns, targets.id_bytes)[all_rows]
