@@ -8,7 +8,6 @@ import copy
 import json
 import math
 import re
-import sys
 from typing import Any
 
 import attrs

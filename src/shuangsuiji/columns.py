@@ -34,6 +34,8 @@ import numpy.typing as npt
 
 __all__ = ["COLUMN_KINDS", "Column", "ColumnKind", "is_missing"]
 
+MISSING = "(missing)"  # how a missing value is written in stratum labels
+
 ColumnKind = Literal["str", "float", "int", "bool"]
 COLUMN_KINDS: tuple[ColumnKind, ...] = ("str", "float", "int", "bool")
 
@@ -200,7 +202,7 @@ class Column:
         e.g. ``0.5``, ``1e-05``); a missing value as ``(missing)``.
         """
         if value is None:
-            return "(missing)"
+            return MISSING
         if self.kind == "bool":
             return "true" if value else "false"
         if self.kind == "float":

@@ -82,10 +82,6 @@ class Cell:
     def population(self) -> int:
         return int(self.members.size)
 
-    @property
-    def needs_prn(self) -> bool:
-        return self.method in ("srs", "pips") and self.size.high > 0
-
     def summary(self, task: str, drawn: int | None = None) -> StratumSummary:
         pos = self.pi[self.pi > 0]
         return StratumSummary(
@@ -242,10 +238,12 @@ def _cell_sizes(
 
 def _pips_grid(
     w: npt.NDArray[np.float64], n: int, ids: D.IdLookup
-) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.bool_]]:
-    """The 2**-64 grid values q of capped πps for a fixed size n, and the certainty mask."""
+) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.bool_], npt.NDArray[np.float64]]:
+    """Capped πps for a fixed size n: grid values q (units of 2**-64), certainty mask, stated π."""
     p = D.pips(w, n)
-    return D.quantize(p, n, ids), p >= 1.0
+    q = D.quantize(p, n, ids)
+    certain = p >= 1.0
+    return q, certain, np.where(certain, 1.0, q.astype(np.float64) / float(D.GRID))
 
 
 def _design_task(task: Task, targets: Targets, general_max_rate: float) -> TaskDesign:
@@ -278,12 +276,10 @@ def _design_task(task: Task, targets: Targets, general_max_rate: float) -> TaskD
             w = weights[lo:hi]
             ids = MemberIds(targets.id_bytes, members)
             try:
-                ql, cl = _pips_grid(w, dist.low, ids)
-                pi = np.where(cl, 1.0, ql.astype(np.float64) / float(D.GRID))
+                ql, cl, pi = _pips_grid(w, dist.low, ids)
                 qh = ch = None
                 if not dist.fixed:
-                    qh, ch = _pips_grid(w, dist.high, ids)
-                    pi_h = np.where(ch, 1.0, qh.astype(np.float64) / float(D.GRID))
+                    qh, ch, pi_h = _pips_grid(w, dist.high, ids)
                     f = float(dist.p_high)
                     pi = (1.0 - f) * pi + f * pi_h
             except ValueError as exc:
@@ -296,12 +292,11 @@ def _design_task(task: Task, targets: Targets, general_max_rate: float) -> TaskD
         expected = sum((c.size.expected for c in out), Fraction(0))
         # The cap is on the expected rate the data give, which minimums can push past the
         # declared rate; a general task may never exceed it (domain.md: "strictly capped").
-        plan_cap = general_max_rate
-        if expected > D.decimal_rate(plan_cap) * rows.size:
+        if expected > D.decimal_rate(general_max_rate) * rows.size:
             raise InputError(
                 f"task {task.name!r}, key 'size': expected sample {float(expected):.1f} of "
                 f"{rows.size} eligible targets is a rate of {float(expected) / rows.size:.2%}, "
-                f"above general_max_rate {plan_cap:g}; lower the size or the minimum, or use "
+                f"above general_max_rate {general_max_rate:g}; lower the size or the minimum, or use "
                 "rounding 'random' (exactly the rate in expectation) or 'round' instead of 'ceil'"
             )
     return design

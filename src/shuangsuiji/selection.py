@@ -6,7 +6,6 @@ Both are frozen, columnar, and convert to records, pandas, and a per-stratum sum
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
 from typing import Any
 
 import attrs
@@ -52,13 +51,9 @@ class StratumSummary:
 
 
 def _pandas() -> Any:
-    try:
-        import pandas as pd
-    except ImportError as exc:  # pragma: no cover - depends on the environment
-        raise ImportError(
-            'to_pandas() needs pandas: pip install "shuangsuiji[pandas]"'
-        ) from exc
-    return pd
+    from .frames import require
+
+    return require("pandas", "to_pandas()")
 
 
 def _records(columns: dict[str, npt.NDArray[Any]]) -> list[dict[str, Any]]:
@@ -70,7 +65,15 @@ class _Table:
     """Records, pandas and the per-stratum summary, all from ``columns()`` and ``strata``."""
 
     __slots__ = ()
+    tasks: tuple[str, ...]
+    task_index: npt.NDArray[np.int32]
     strata: tuple[StratumSummary, ...]
+
+    @property
+    def task_names(self) -> npt.NDArray[np.object_]:
+        """Each row's task name."""
+        out: npt.NDArray[np.object_] = np.array(self.tasks, dtype=object)[self.task_index]
+        return out
 
     def columns(self) -> dict[str, npt.NDArray[Any]]:
         raise NotImplementedError
@@ -121,7 +124,7 @@ class InclusionProbabilities(_Table):
     def columns(self) -> dict[str, npt.NDArray[Any]]:
         """The record columns: task, stratum, id, inclusion_probability."""
         return {
-            "task": np.array(self.tasks, dtype=object)[self.task_index],
+            "task": self.task_names,
             "stratum": self.stratum,
             "id": self.ids,
             "inclusion_probability": self.pi,
@@ -161,11 +164,6 @@ class Selection(_Table):
     def prn(self) -> npt.NDArray[np.float64]:
         return prn_float(self.prn_int)
 
-    @property
-    def task_names(self) -> npt.NDArray[np.object_]:
-        out: npt.NDArray[np.object_] = np.array(self.tasks, dtype=object)[self.task_index]
-        return out
-
     def columns(self) -> dict[str, npt.NDArray[Any]]:
         """The record columns: task, stratum, id, inclusion_probability, prn."""
         return {
@@ -185,15 +183,3 @@ class Selection(_Table):
         """{(task, id)}: convenient for comparing draws."""
         return frozenset(zip(self.task_names.tolist(), self.ids.tolist()))
 
-    def filter_task(self, names: Sequence[str]) -> Selection:
-        keep = np.isin(self.task_names, list(names))
-        return attrs.evolve(
-            self,
-            task_index=self.task_index[keep],
-            stratum=self.stratum[keep],
-            ids=self.ids[keep],
-            rows=self.rows[keep],
-            pi=self.pi[keep],
-            prn_int=self.prn_int[keep],
-            strata=tuple(s for s in self.strata if s.task in names),
-        )

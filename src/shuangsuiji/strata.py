@@ -15,7 +15,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from .columns import Column
+from .columns import MISSING, Column
 from .errors import InputError
 from .plan import Task
 from .registry import Targets
@@ -79,34 +79,31 @@ def eligible_rows(task: Task, targets: Targets) -> npt.NDArray[np.intp]:
 def _typed_where_value(task: Task, col: str, column: Column, v: Any) -> Any:
     """A ``where`` value for a number or bool column, refused unless it occurs in the column."""
     key = f"task {task.name!r}, key 'where.{col}'"
+    exact: bool | int | float
     if column.kind == "bool":
         # strict: the text "false" is truthy in Python and a likely slip in a JSON plan
         if not isinstance(v, bool):
             raise InputError(f"{key}: column {col!r} holds true/false, not {v!r}")
-        b = v
-        if not (column.data == b).any():
-            raise InputError(f"{key}: value {v!r} does not occur in column {col!r}")
-        return b
-    try:
-        num = float(v) if not isinstance(v, bool) else None
-    except (TypeError, ValueError):
-        num = None
-    if num is None:
-        raise InputError(f"{key}: column {col!r} holds numbers, not {v!r}")
-    exact: int | float = num
-    if column.kind == "int":
-        if isinstance(v, int):
-            exact = v
-        elif num.is_integer():
-            exact = int(num)
-        else:
-            raise InputError(f"{key}: value {v!r} does not occur in column {col!r} (whole numbers)")
-        if not -(2**63) <= exact < 2**63 or not (column.data == exact).any():
-            raise InputError(f"{key}: value {v!r} does not occur in column {col!r}")
-        return exact
-    if not (column.data == num).any():
+        exact = v
+    else:
+        try:
+            num = float(v) if not isinstance(v, bool) else None
+        except (TypeError, ValueError):
+            num = None
+        if num is None:
+            raise InputError(f"{key}: column {col!r} holds numbers, not {v!r}")
+        exact = num
+        if column.kind == "int":
+            if not (isinstance(v, int) or num.is_integer()):
+                raise InputError(
+                    f"{key}: value {v!r} does not occur in column {col!r} (whole numbers)"
+                )
+            exact = v if isinstance(v, int) else int(num)
+            if not -(2**63) <= exact < 2**63:
+                raise InputError(f"{key}: value {v!r} does not occur in column {col!r}")
+    if not (column.data == exact).any():
         raise InputError(f"{key}: value {v!r} does not occur in column {col!r}")
-    return num
+    return exact
 
 
 def _column(task: Task, targets: Targets, name: str, key: str) -> Column:
@@ -114,9 +111,6 @@ def _column(task: Task, targets: Targets, name: str, key: str) -> Column:
         return targets.column(name)
     except InputError as exc:
         raise InputError(f"task {task.name!r}, key {key!r}: {exc}") from None
-
-
-MISSING = "(missing)"
 
 
 def label_part(text: str | None) -> str:
@@ -236,11 +230,11 @@ def cells_of(task: Task, targets: Targets, rows: npt.NDArray[np.intp]) -> Cells:
     radix_labels: list[list[str]] = []
     radix_missing: list[int] = []
     for name in cols:
-        column = _column(task, targets, name, "strata" if name in task.strata else "risk.column")
+        where_key = "strata" if name in task.strata else "risk.column"
+        column = _column(task, targets, name, where_key)
         try:
             codes, labels, missing_code = _factorize(column if full else column.take(rows))
         except InputError as exc:
-            where_key = "strata" if name in task.strata else "risk.column"
             raise InputError(
                 f"task {task.name!r}, key {where_key!r}: column {name!r}: {exc}"
             ) from None

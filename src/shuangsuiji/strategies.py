@@ -50,6 +50,7 @@ except ImportError as _exc:  # pragma: no cover - depends on the environment
 
 import attrs
 
+from .columns import MISSING
 from .draw import inclusion_probabilities
 from .plan import DEFAULT_GENERAL_MAX_RATE, Plan
 from .registry import Targets
@@ -89,7 +90,7 @@ _USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # GB 32100-2015 code charact
 _TEXT_ID_ALPHABET = "0123456789ABCDEFXYZabcxyz-_.企业甲乙丙丁"
 _FIRST_DATE = _dt.date(2023, 1, 1)
 _LAST_DATE = _dt.date(2025, 12, 31)
-_MISSING_LABEL = "(missing)"  # how a missing value is written in stratum labels and class maps
+_MISSING_LABEL = MISSING  # how a missing value is written in stratum labels and class maps
 _MAX_CATEGORIES = 16
 
 
