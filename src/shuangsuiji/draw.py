@@ -420,4 +420,5 @@ def draw(plan: Plan | Mapping[str, Any], targets: Targets, seed: Seed) -> Select
         pi=np.concatenate(pis) if pis else np.empty(0),
         prn_int=np.concatenate(hs) if hs else np.empty(0, np.uint64),
         strata=tuple(summaries),
+        targets=targets,
     )

@@ -6,13 +6,16 @@ Both are frozen, columnar, and convert to records, pandas, and a per-stratum sum
 from __future__ import annotations
 
 import functools
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import numpy as np
 import numpy.typing as npt
 
 from .prn import prn_float
+
+if TYPE_CHECKING:
+    from .registry import Targets
 
 __all__ = ["InclusionProbabilities", "Selection", "StratumSummary"]
 
@@ -156,6 +159,9 @@ class Selection(_Table):
     pi: npt.NDArray[np.float64] = attrs.field(converter=_ro)
     prn_int: npt.NDArray[np.uint64] = attrs.field(converter=_ro)
     strata: tuple[StratumSummary, ...]
+    # The registry the draw was made from (``rows`` index into it), so that the second random
+    # (assign) can read the targets' columns. Not part of equality or the records.
+    targets: Targets | None = attrs.field(default=None, kw_only=True, repr=False)
 
     def __len__(self) -> int:
         return int(self.pi.shape[0])
