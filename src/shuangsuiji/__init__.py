@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from .draw import ALGORITHM, draw, inclusion_probabilities
 from .errors import InfeasibleError, InputError
+from .inspectors import Inspectors
 from .plan import Plan, Task
 from .registry import Targets
 from .seed import Seed
@@ -19,6 +20,7 @@ __all__ = [
     "InclusionProbabilities",
     "InfeasibleError",
     "InputError",
+    "Inspectors",
     "Plan",
     "Seed",
     "Selection",
