@@ -23,6 +23,8 @@ The building blocks compose the usual way:
   General (一般) tasks stay within the plan's cap (random rounding, rates at most the cap);
 - :func:`seeds` — :class:`~shuangsuiji.Seed` values of 16 to 32 random bytes;
 - :func:`scenarios` — ``(targets, plan, seed)`` triples.
+- :func:`inspector_records` / :func:`inspectors` — inspector registries (officers and experts
+  with units, regions, qualifications drawn from the targets' fields, capacities, conflicts).
 
 Plans are built from what the targets hold: text columns with few values are strata, filter and
 class columns, text columns of ISO dates are cool-off columns, and numeric columns with finite,
@@ -50,6 +52,7 @@ except ImportError as _exc:  # pragma: no cover - depends on the environment
 
 import attrs
 
+from ._inspector_strategies import UNITS, inspector_records, inspectors
 from .columns import MISSING
 from .draw import inclusion_probabilities
 from .plan import DEFAULT_GENERAL_MAX_RATE, Plan
@@ -62,6 +65,9 @@ __all__ = [
     "REGIONS",
     "RISK_MODES",
     "SIZE_MODES",
+    "UNITS",
+    "inspector_records",
+    "inspectors",
     "plan_dicts",
     "plans",
     "records",
