@@ -19,6 +19,7 @@ from typing import Any, Literal
 import attrs
 
 from .errors import InputError
+from .publication import Publication
 
 __all__ = ["DEFAULT_GENERAL_MAX_RATE", "Cooloff", "Plan", "Risk", "Size", "Task"]
 
@@ -370,8 +371,10 @@ class Plan:
     name: str
     tasks: tuple[Task, ...]
     general_max_rate: float = DEFAULT_GENERAL_MAX_RATE
+    # publication rules (outcomes, penalties, deadline): see shuangsuiji.publication
+    publication: Publication = attrs.field(factory=Publication, kw_only=True)
 
-    KEYS = ("name", "tasks", "general_max_rate")
+    KEYS = ("name", "tasks", "general_max_rate", "publication")
 
     def task(self, name: str) -> Task:
         for t in self.tasks:
@@ -403,15 +406,19 @@ class Plan:
                             f"{_where(t.name, key)}: rate {r:g} exceeds general_max_rate "
                             f"{cap:g} for a general (一般) task; lower it or make the task 'key'"
                         )
-        return cls(name=name, tasks=tasks, general_max_rate=cap)
+        publication = Publication.from_dict(d.get("publication", {}))
+        return cls(name=name, tasks=tasks, general_max_rate=cap, publication=publication)
 
     def to_dict(self) -> dict[str, Any]:
         """The plan as plain JSON-ready data; ``Plan.from_dict(p.to_dict()) == p``."""
-        return {
+        out: dict[str, Any] = {
             "name": self.name,
             "general_max_rate": self.general_max_rate,
             "tasks": [t.to_dict() for t in self.tasks],
         }
+        if self.publication != Publication():  # the defaults stay implicit, as before
+            out["publication"] = self.publication.to_dict()
+        return out
 
     @classmethod
     def from_json(cls, text: str) -> Plan:

@@ -6,6 +6,11 @@ randomness and only became known later: lottery draws, stock-index closes, beaco
 (``Seed.from_sources``). The derivation follows RFC 3797 ("Publicly Verifiable Nominations Committee
 (NomCom) Random Selection", Eastlake 2004) §4 for the canonical key string, and replaces its MD5 with
 SHA-256 (FIPS 180-4). The spec, with test vectors, is in docs/spec.md §2.
+
+A third kind is a round of a drand randomness beacon (``Seed.from_beacon``): the seed is the
+round's randomness, SHA-256 of its BLS signature, as drand defines it. The BLS signature itself is
+*not* verified here (that needs a pairing library, which the core does not depend on); see
+:meth:`Seed.from_beacon` for what a verifier must check independently.
 """
 
 from __future__ import annotations
@@ -21,6 +26,8 @@ import attrs
 from .errors import InputError
 
 __all__ = ["Seed", "canonical_source", "source_key_string"]
+
+_SEED_KINDS = ("hex", "sources", "beacon")
 
 MIN_SEED_BITS = 128
 _HEX = re.compile(r"[0-9a-fA-F]+")
@@ -79,6 +86,21 @@ def source_key_string(sources: Iterable[str | int | Sequence[int]]) -> str:
     return "".join(parts)
 
 
+def _beacon_hex(text: Any, what: str, exact_bytes: int | None = None) -> str:
+    """Lower-case hex of a beacon field; refuses odd lengths, non-hex text and wrong sizes."""
+    if not isinstance(text, str):
+        raise InputError(f"beacon {what} must be hex text, got {type(text).__name__}")
+    t = text.strip().lower()
+    t = t.removeprefix("0x")
+    if not t or not _HEX.fullmatch(t) or len(t) % 2:
+        raise InputError(f"beacon {what} {text!r} is not an even number of hex digits")
+    if exact_bytes is not None and len(t) != 2 * exact_bytes:
+        raise InputError(
+            f"beacon {what} {text!r} has {len(t) // 2} bytes; expected {exact_bytes}"
+        )
+    return t
+
+
 def _freeze(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return tuple(_freeze(v) for v in value)
@@ -89,9 +111,10 @@ def _freeze(value: Any) -> Any:
 class Seed:
     """A seed of at least 128 bits, with its provenance.
 
-    ``value`` is the raw seed; ``kind`` is ``"hex"`` or ``"sources"``; ``inputs`` keeps what the
-    seed was derived from (the hex string, or each announced source as given) and ``key_string``
-    the canonical RFC 3797 key string for sources. Equality and every draw depend on ``value`` only.
+    ``value`` is the raw seed; ``kind`` is ``"hex"``, ``"sources"`` or ``"beacon"``; ``inputs``
+    keeps what the seed was derived from (the hex string; each announced source as given; or the
+    beacon's chain hash, round and signature) and ``key_string`` the canonical RFC 3797 key string
+    for sources. Equality and every draw depend on ``value`` only.
     """
 
     value: bytes = attrs.field(repr=False)
@@ -148,6 +171,71 @@ class Seed:
             key_string=key,
         )
 
+    @classmethod
+    def from_beacon(
+        cls, chain_hash: str, round: int, signature: str, *, randomness: str | None = None
+    ) -> Seed:
+        """The randomness of a drand beacon round: ``SHA-256(signature)``, 256 bits.
+
+        ``chain_hash`` is the hex hash identifying the drand chain (e.g. quicknet's
+        ``52db9ba7…c84e971``), ``round`` the round number (>= 1) and ``signature`` the round's
+        BLS signature in hex, as a drand relay returns them. drand defines a round's randomness
+        as SHA-256 of the signature bytes; when ``randomness`` is given too it must equal that.
+
+        **Not verified here:** that the signature is the chain's valid BLS signature for this
+        round. That needs a BLS12-381 pairing library, which the core does not depend on. A
+        verifier must check it independently, e.g. with drand's own client or any drand
+        verification library, against the chain's public key from its ``/info`` endpoint; and
+        check that ``chain_hash`` is the chain the campaign declared. What is checked here is
+        everything else: the hex, the round, and randomness = SHA-256(signature).
+        """
+        ch = _beacon_hex(chain_hash, "chain hash", exact_bytes=32)
+        if isinstance(round, bool) or not isinstance(round, int) or round < 1:
+            raise InputError(f"beacon round must be a whole number >= 1, got {round!r}")
+        sig = _beacon_hex(signature, "signature")
+        value = hashlib.sha256(bytes.fromhex(sig)).digest()
+        if randomness is not None:
+            given = _beacon_hex(randomness, "randomness", exact_bytes=32)
+            if given != value.hex():
+                raise InputError(
+                    f"beacon round {round}: randomness {given} is not SHA-256 of the signature "
+                    f"({value.hex()}); check that both come from the same round"
+                )
+        return cls(value, kind="beacon", inputs=(ch, round, sig))
+
+    @classmethod
+    def from_provenance(cls, provenance: Any) -> Seed:
+        """Rebuild a seed from :meth:`provenance` and check it reproduces the recorded hex.
+
+        This is how a verifier re-derives a logged seed from its public inputs (the sources or
+        the beacon round), rather than trusting the hex. A mismatch is an :class:`InputError`.
+        """
+        if not isinstance(provenance, dict):
+            raise InputError(f"seed provenance must be a mapping, got {type(provenance).__name__}")
+        kind = provenance.get("kind")
+        recorded = provenance.get("hex")
+        if kind not in _SEED_KINDS:
+            raise InputError(f"seed provenance kind {kind!r} is not one of {list(_SEED_KINDS)}")
+        try:
+            if kind == "hex":
+                seed = cls.from_hex(str(recorded))
+            elif kind == "sources":
+                seed = cls.from_sources(
+                    [tuple(s) if isinstance(s, list) else s for s in provenance["sources"]]
+                )
+            else:
+                seed = cls.from_beacon(
+                    provenance["chain_hash"], provenance["round"], provenance["signature"]
+                )
+        except KeyError as exc:
+            raise InputError(f"seed provenance of kind {kind!r} lacks {exc.args[0]!r}") from None
+        if not isinstance(recorded, str) or seed.hex != recorded.lower():
+            raise InputError(
+                f"seed provenance of kind {kind!r} gives seed {seed.hex}, but {recorded!r} is "
+                "recorded"
+            )
+        return seed
+
     @property
     def hex(self) -> str:
         """The seed as lower-case hex."""
@@ -159,4 +247,7 @@ class Seed:
         if self.kind == "sources":
             out["sources"] = [list(s) if isinstance(s, tuple) else s for s in self.inputs]
             out["key_string"] = self.key_string
+        elif self.kind == "beacon":
+            chain_hash, round_, signature = self.inputs
+            out.update(chain_hash=chain_hash, round=round_, signature=signature)
         return out
