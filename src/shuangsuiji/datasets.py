@@ -24,6 +24,7 @@ from typing import Any, NamedTuple
 import numpy as np
 import numpy.typing as npt
 
+from ._demo_pool import inspection_history, province_inspectors, province_inspectors_records
 from ._hashing import tagged_sha256
 from .prn import siphash24
 from .registry import Targets
@@ -43,6 +44,9 @@ __all__ = [
     "Field",
     "demo_plan",
     "demo_seed",
+    "inspection_history",
+    "province_inspectors",
+    "province_inspectors_records",
     "province_labs",
     "province_labs_records",
 ]
