@@ -241,7 +241,7 @@ def _officers(taken: set[str]) -> list[dict[str, Any]]:
                     "name": names[i],
                     "unit": unit.name,
                     "region": region,
-                    "qualifications": quals[:3],  # at most three: the unit's main fields first
+                    "qualifications": sorted(quals[:3]),  # at most three: the main ones
                     "role": "officer",
                     "certificate": _certificate(division[region], unit.code, k),
                     "capacity": _OFFICER_CAPACITY[int(capacity[i])][0],
