@@ -15,8 +15,9 @@ or Markdown, with a redaction policy whose effect is recorded.
     n = nt.task_notice(sel.to_records(), targets=rows, columns=["name", "city", "field"],
                        visits=assignment.visits(), seed=seed.hex, plan_name=plan.name,
                        lang="en", fmt="csv", redaction=nt.RedactionPolicy(hide_inspector_names=True))
-    n = nt.result_notice([{"target": "9113...", "task": "...", "outcome": "正常",
-                           "date": "2026-04-01"}], targets=rows, date="2026-04-20")
+    n = nt.result_notice([{"id": "9113...", "task": "...", "outcome": "发现问题已责令改正",
+                           "penalties": ["警告"], "date": "2026-04-01"}],
+                         targets=rows, date="2026-04-20")
     n.content; n.redactions; n.write("out/"); n.to_dict()   # to_dict() is what a log records
     nt.render_all("out/", "task", sel.to_records(), targets=rows, visits=..., date=...)
 
@@ -31,12 +32,11 @@ docs/guide-notices.md.
 
 from __future__ import annotations
 
-from .labels import DEFAULT_OUTCOMES, LANGS
+from .labels import LANGS
 from .notice import FORMATS, Notice, plan_notice, render_all, result_notice, task_notice
 from .redaction import Redaction, RedactionPolicy, mask_name
 
 __all__ = [
-    "DEFAULT_OUTCOMES",
     "FORMATS",
     "LANGS",
     "Notice",

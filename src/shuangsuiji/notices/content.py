@@ -7,10 +7,17 @@ order of the inputs; nothing here reads the clock or sorts by anything but the i
 
 from __future__ import annotations
 
+import datetime as _dt
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from ..errors import InputError
+from ..publication import (
+    DEFAULT_OUTCOMES,
+    DEFAULT_PENALTIES,
+    OUTCOME_LABELS_EN,
+    PENALTY_LABELS_EN,
+)
 from .describe import (
     cooloff_text,
     percent,
@@ -32,7 +39,7 @@ from .inputs import (
     require,
     str_list,
 )
-from .labels import DEFAULT_OUTCOMES, LABELS, column_label, label
+from .labels import LABELS, column_label, label
 
 __all__ = ["plan_document", "result_document", "task_document"]
 
@@ -119,6 +126,8 @@ def plan_document(
         facts.append(Fact("general_max_rate", label(lang, "general_max_rate"), percent(rate)))
     if randomness is not None:
         facts.append(Fact("randomness", label(lang, "randomness"), _randomness(randomness, lang)))
+    if plan.get("publication") is not None:
+        facts += _publication_facts(plan["publication"], lang)
     if commitment is not None:
         facts.append(Fact("commitment", label(lang, "commitment"), _commitment(commitment, lang)))
 
@@ -131,29 +140,72 @@ def plan_document(
     )
 
 
-def _randomness(r: Mapping[str, Any], lang: str) -> str:
+def _moment(v: Any, where: str) -> str:
+    """A date or date-time as given (ISO text, or a date/datetime value)."""
+    if isinstance(v, (_dt.date, _dt.datetime)):
+        return v.isoformat()
+    if isinstance(v, str) and v.strip():
+        return v.strip()
+    raise InputError(f"{where}: expected an ISO date or date-time, got {v!r}")
+
+
+def _randomness(r: Any, lang: str) -> str:
+    """The declared source in words; ``r`` is ``Randomness.to_dict()`` (or the object)."""
+    to_dict = getattr(r, "to_dict", None)
+    if callable(to_dict) and not isinstance(r, Mapping):
+        r = to_dict()
     if not isinstance(r, Mapping):
         raise InputError(f"randomness: expected a mapping with 'kind', got {type(r).__name__}")
     kind = require(r, "kind", "randomness")
+    description = r.get("description")
     if kind == "sources":
+        listed = r.get("sources", description if not isinstance(description, str) else None)
         items = str_list(
-            require(r, "description", "randomness", "sources"), "randomness.description"
+            require({"sources": listed}, "sources", "randomness"), "randomness.sources"
         )
+        if not isinstance(description, str):
+            description = None
         if len(items) > 1:
             items = tuple(f"{i}. {s}" for i, s in enumerate(items, 1))
-        text = label(lang, "part_sep").join(items)
-        if r.get("known_after") is None:
-            return label(lang, "randomness.sources_nodate", items=text)
-        after = iso_date(r["known_after"], "randomness.known_after")
-        return label(lang, "randomness.sources", items=text, date=after)
-    if kind == "beacon":
-        chain = get_str(r, "chain", "randomness", "chain_hash")
-        rnd = get_int(r, "round", "randomness")
-        name = get_str(r, "name", "randomness", default="")
-        return label(lang, "randomness.beacon", name=name, chain=chain, round=rnd).replace(
-            "  ", " "
+        parts = [label(lang, "randomness.sources", items=label(lang, "part_sep").join(items))]
+    elif kind == "beacon":
+        chain = get_str(r, "chain_hash", "randomness", "chain")
+        parts = [
+            label(lang, "randomness.beacon", chain=chain, round=get_int(r, "round", "randomness"))
+        ]
+    elif kind == "undeclared":
+        parts = [label(lang, "randomness.undeclared")]
+    else:
+        raise InputError(
+            f"randomness: kind {kind!r} is unknown; use 'sources', 'beacon' or 'undeclared'"
         )
-    raise InputError(f"randomness: kind {kind!r} is unknown; use 'sources' or 'beacon'")
+    if r.get("known_after") is not None:
+        date = _moment(r["known_after"], "randomness.known_after")
+        parts.append(label(lang, "randomness.known_after", date=date))
+    if description is not None:
+        if not isinstance(description, str):
+            raise InputError(f"randomness.description: expected text, got {description!r}")
+        parts.insert(0, description)
+    return label(lang, "part_sep").join(parts)
+
+
+def _publication_facts(pub: Any, lang: str) -> list[Fact]:
+    """The plan's publication rules (``plan["publication"]``) that a reader needs."""
+    if not isinstance(pub, Mapping):
+        raise InputError(f"plan key 'publication': expected a mapping, got {type(pub).__name__}")
+    out = []
+    if "deadline_working_days" in pub:
+        n = get_int(pub, "deadline_working_days", "plan key 'publication'")
+        out.append(Fact("deadline", label(lang, "deadline"), label(lang, "deadline.text", n=n)))
+    for key, fact, names in (
+        ("outcomes", "outcome_set", OUTCOME_LABELS_EN),
+        ("penalties", "penalty_set", PENALTY_LABELS_EN),
+    ):
+        if key in pub:
+            values = str_list(pub[key], f"plan key 'publication.{key}'")
+            shown = values if lang == "zh" else tuple(names.get(v, v) for v in values)
+            out.append(Fact(fact, label(lang, fact), _joined(lang, shown)))
+    return out
 
 
 def _commitment(c: Mapping[str, Any], lang: str) -> str:
@@ -427,23 +479,27 @@ def _visit_tables(
 
 
 # -- result ----------------------------------------------------------------------------------
-def outcome_labels(outcomes: Any) -> dict[str, str]:
-    """The outcome set as {stored value: English label}; a plain list labels each by itself."""
-    if outcomes is None:
-        return dict(DEFAULT_OUTCOMES)
-    if isinstance(outcomes, Mapping):
-        pairs = list(outcomes.items())
-    elif isinstance(outcomes, Sequence) and not isinstance(outcomes, str):
-        pairs = [(o, o) for o in outcomes]
+def value_set(
+    values: Any, default: Sequence[str], english: Mapping[str, str], what: str
+) -> dict[str, str]:
+    """A configurable set (outcomes, penalties) as {stored value: English label}.
+
+    ``values`` is ``None`` (the default set), a list (English labels from the built-in table,
+    else the value itself) or a mapping {value: English label}.
+    """
+    if values is None:
+        values = default
+    if isinstance(values, Mapping):
+        pairs = list(values.items())
+    elif isinstance(values, Sequence) and not isinstance(values, str):
+        pairs = [(v, english.get(v, v) if isinstance(v, str) else v) for v in values]
     else:
-        raise InputError(
-            f"outcomes: expected a list or a mapping to English labels, got {outcomes!r}"
-        )
+        raise InputError(f"{what}: expected a list or a mapping to English labels, got {values!r}")
     if not pairs:
-        raise InputError("outcomes: the set is empty; list the outcomes a result may take")
+        raise InputError(f"{what}: the set is empty; list the values a result may take")
     for k, en in pairs:
         if not isinstance(k, str) or not k or not isinstance(en, str) or not en:
-            raise InputError(f"outcomes: {k!r}: {en!r} is not a pair of non-empty texts")
+            raise InputError(f"{what}: {k!r}: {en!r} is not a pair of non-empty texts")
     return dict(pairs)
 
 
@@ -452,6 +508,7 @@ def result_document(
     *,
     targets: Any = None,
     outcomes: Any = None,
+    penalties: Any = None,
     plan_name: str | None = None,
     issuer: str | None = None,
     date: Any = None,
@@ -460,13 +517,14 @@ def result_document(
 ) -> Document:
     """The result notice (抽查结果公告); see :func:`shuangsuiji.notices.result_notice`."""
     res = records(results, "results")
-    allowed = outcome_labels(outcomes)
+    allowed = value_set(outcomes, DEFAULT_OUTCOMES, OUTCOME_LABELS_EN, "outcomes")
+    kinds = value_set(penalties, DEFAULT_PENALTIES, PENALTY_LABELS_EN, "penalties")
     index = _target_index(targets) if targets is not None else None
     heading, subtitle, facts = _header("result", lang, plan_name, issuer, date, title)
     counts = dict.fromkeys(allowed, 0)
     rows = []
     for i, r in enumerate(res):
-        tid = get_str(r, "target", f"results[{i}]", "id")
+        tid = get_str(r, "id", f"results[{i}]", "target", "target_id")
         where = f"results[{i}] (target {tid!r})"
         outcome = get_str(r, "outcome", where)
         if outcome not in allowed:
@@ -475,6 +533,14 @@ def result_document(
                 "add it to outcomes= or correct the result"
             )
         counts[outcome] += 1
+        given = r.get("penalties", r.get("penalty"))
+        fines = str_list(given, f"{where}, key 'penalties'") if given else ()
+        for p in fines:
+            if p not in kinds:
+                raise InputError(
+                    f"{where}, key 'penalties': {p!r} is not in the penalty set {list(kinds)}; "
+                    "add it to penalties= or correct the result"
+                )
         name: Cell = None
         if r.get("name") is not None:
             name = get_str(r, "name", where)
@@ -488,7 +554,7 @@ def result_document(
                 name,
                 get_str(r, "task", where) if r.get("task") is not None else None,
                 outcome if lang == "zh" else allowed[outcome],
-                get_str(r, "penalty", where) if r.get("penalty") else None,
+                _joined(lang, fines if lang == "zh" else [kinds[p] for p in fines]) or None,
                 iso_date(r["date"], f"{where}, key 'date'") if r.get("date") is not None else None,
                 get_str(r, "detail", where) if r.get("detail") else None,
             )
@@ -496,13 +562,13 @@ def result_document(
     summary_cols = (_col(lang, "outcome"), _col(lang, "count", True))
     summary_rows = tuple((o if lang == "zh" else en, counts[o]) for o, en in allowed.items())
     cols = tuple(
-        _col(lang, k) for k in ("id", "name", "task", "outcome", "penalty", "result_date", "detail")
+        _col(lang, k)
+        for k in ("id", "name", "task", "outcome", "penalties", "result_date", "detail")
     )
     facts.append(Fact("results", label(lang, "results"), len(rows)))
     tables = (
         Table("outcomes", label(lang, "table.outcomes"), summary_cols, summary_rows),
         Table("results", label(lang, "table.results"), cols, tuple(rows)),
     )
-    return Document(
-        "result", lang, heading, subtitle, tuple(facts), tables, (label(lang, "note.result"),)
-    )
+    notes = (label(lang, "note.result"),)
+    return Document("result", lang, heading, subtitle, tuple(facts), tables, notes)

@@ -9,20 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-__all__ = ["DEFAULT_OUTCOMES", "LABELS", "LANGS", "column_label", "label"]
+__all__ = ["LABELS", "LANGS", "column_label", "label"]
 
 LANGS = ("zh", "en")
-
-# The result categories in use (domain.md, "Publication"), with their English labels. The stored
-# value of an outcome is the Chinese text; an ``outcomes`` mapping given to ``result_notice``
-# replaces this set.
-DEFAULT_OUTCOMES: Mapping[str, str] = {
-    "正常": "normal",
-    "未按规定公示": "did not disclose as required",
-    "通过登记的住所无法联系": "unreachable at the registered address",
-    "发现问题已责令改正": "problems found, ordered to correct",
-    "发现问题已立案查处": "problems found, case opened for penalty",
-}
 
 LABELS: Mapping[str, Mapping[str, str]] = {
     "zh": {
@@ -36,9 +25,14 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "plan": "抽查计划",
         "general_max_rate": "一般事项抽查比例上限",
         "randomness": "随机源（事先声明）",
-        "randomness.sources": "以下公开数值：{items}；均在 {date} 之后方可知晓",
-        "randomness.sources_nodate": "以下公开数值：{items}",
-        "randomness.beacon": "随机信标 {name} 链 {chain} 第 {round} 轮",
+        "randomness.sources": "以下公开数值：{items}",
+        "randomness.beacon": "drand 随机信标，链 {chain}，第 {round} 轮",
+        "randomness.known_after": "{date} 之后方可知晓",
+        "randomness.undeclared": "未事先声明",
+        "deadline": "结果公示期限",
+        "deadline.text": "检查结束后 {n} 个工作日内",
+        "outcome_set": "检查结果类别",
+        "penalty_set": "处罚种类",
         "commitment": "承诺记录",
         "commitment.text": "序号 {seq}，Merkle 根 {root}",
         "commitment.seq_only": "序号 {seq}",
@@ -95,7 +89,7 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "col.certificate": "执法证号",
         "col.outcome": "检查结果",
         "col.count": "户数",
-        "col.penalty": "处罚",
+        "col.penalties": "处罚",
         "col.result_date": "检查日期",
         "col.detail": "说明",
         # registry columns of the demo and common registries
@@ -173,9 +167,14 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "plan": "Plan",
         "general_max_rate": "Cap on general tasks' sampling rate",
         "randomness": "Randomness source (declared in advance)",
-        "randomness.sources": "these public values: {items}; all become known after {date}",
-        "randomness.sources_nodate": "these public values: {items}",
-        "randomness.beacon": "randomness beacon {name} chain {chain}, round {round}",
+        "randomness.sources": "these public values: {items}",
+        "randomness.beacon": "drand randomness beacon, chain {chain}, round {round}",
+        "randomness.known_after": "known after {date}",
+        "randomness.undeclared": "not declared in advance",
+        "deadline": "Results published within",
+        "deadline.text": "{n} working days of the inspection",
+        "outcome_set": "Result categories",
+        "penalty_set": "Kinds of penalty",
         "commitment": "Commitment record",
         "commitment.text": "seq {seq}, Merkle root {root}",
         "commitment.seq_only": "seq {seq}",
@@ -230,7 +229,7 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "col.certificate": "Certificate",
         "col.outcome": "Outcome",
         "col.count": "Targets",
-        "col.penalty": "Penalty",
+        "col.penalties": "Penalties",
         "col.result_date": "Inspected on",
         "col.detail": "Detail",
         "col.city": "City",

@@ -272,6 +272,7 @@ def result_notice(
     *,
     targets: Any = None,
     outcomes: Mapping[str, str] | Sequence[str] | None = None,
+    penalties: Mapping[str, str] | Sequence[str] | None = None,
     plan_name: str | None = None,
     issuer: str | None = None,
     date: Any = None,
@@ -282,11 +283,14 @@ def result_notice(
 ) -> Notice:
     """The result notice (抽查结果公告): a summary by outcome, then one row per result.
 
-    - ``results``: records ``{"target", "outcome", "task", "date", "detail", "penalty",
-      "name"}``; ``target`` (or ``id``) and ``outcome`` are required. The name comes from the
-      record, else from ``targets``.
-    - ``outcomes``: the outcome set, ``{value: English label}`` or a list of values; default
-      :data:`DEFAULT_OUTCOMES`. An outcome outside the set is an InputError.
+    - ``results``: records ``{"id", "outcome", "task", "date", "penalties", "detail",
+      "name"}`` (the campaign's result rows); ``id`` (or ``target``/``target_id``) and
+      ``outcome`` are required, ``penalties`` is a name or a list of names. The target's name
+      comes from the record, else from ``targets``.
+    - ``outcomes``, ``penalties``: the plan's sets (``plan["publication"]["outcomes"]``...), as
+      a list of values or ``{value: English label}``; default
+      :data:`shuangsuiji.publication.DEFAULT_OUTCOMES` / ``DEFAULT_PENALTIES``, with their
+      English labels. A value outside its set is an InputError.
     """
     return _notices(
         "result",
