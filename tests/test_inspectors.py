@@ -582,13 +582,20 @@ def test_bad_conflicts(value: Any, why: str) -> None:
     ],
 )
 def test_bad_capacity(value: Any, why: str) -> None:
-    msg = bad(with_(1, capacity=value), "column 'capacity'", "row index 1", "ID 'HB0002'", why)
+    msg = bad(
+        with_(1, capacity=value),
+        "column 'capacity'",
+        "row index 1",
+        "ID 'HB0002'",
+        why,
+        "leave it empty for no limit",
+    )
     assert repr(value) in msg
 
 
 @pytest.mark.parametrize("value", [None, "maybe", 2, float("nan"), ""])
 def test_bad_active(value: Any) -> None:
-    bad(with_(1, active=value), "column 'active'", "row index 1", "ID 'HB0002'")
+    bad(with_(1, active=value), "column 'active'", "row index 1", "ID 'HB0002'", "是/否")
 
 
 def test_many_bad_values_are_counted() -> None:

@@ -94,6 +94,14 @@ _FALSE = frozenset({"false", "0", "no", "否"})
 _INT64_MAX = 2**63 - 1
 _SHOW = 3  # culprits listed per message before "and N more"
 _LIST_TYPES = (list, tuple, set, frozenset, np.ndarray)
+# What fixes a bad value, by column (appended to the message).
+_FIX = {
+    "capacity": ". A capacity is a whole number >= 0 (the most visits in this plan); leave it "
+    "empty for no limit",
+    "active": ". Write true/false, 1/0, yes/no or 是/否; leave the column out if everyone is active",
+    "qualifications": ". Give a list of fields or one string with entries separated by ';'",
+    "conflicts": ". Give a list of target IDs or one string with IDs separated by ';'",
+}
 
 
 # -- small helpers ---------------------------------------------------------------------------------
@@ -588,15 +596,15 @@ class Inspectors:
                     bad.append((i, v, str(e)))
                     out.append(None)
             if bad:
-                raise _error(raw.headers[std], bad)
+                raise _error(raw.headers[std], bad, _FIX.get(std, ""))
             return out
 
-        def _error(col: str, bad: list[tuple[int, Any, str]]) -> InputError:
+        def _error(col: str, bad: list[tuple[int, Any, str]], fix: str = "") -> InputError:
             shown = "; ".join(
                 f"{v!r} at {rows.at(i)}, ID {ids[i]!r}: {why}" for i, v, why in bad[:_SHOW]
             )
             more = f"; and {len(bad) - _SHOW} more" if len(bad) > _SHOW else ""
-            return InputError(f"{len(bad)} bad value(s) in column {col!r}: {shown}{more}")
+            return InputError(f"{len(bad)} bad value(s) in column {col!r}: {shown}{more}{fix}")
 
         roles = parse("role", _role)
         expert = np.array([r == "expert" for r in roles], bool)
