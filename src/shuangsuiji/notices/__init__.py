@@ -20,6 +20,7 @@ or Markdown, with a redaction policy whose effect is recorded.
                          targets=rows, date="2026-04-20")
     n.content; n.redactions; n.write("out/"); n.to_dict()   # to_dict() is what a log records
     nt.render_all("out/", "task", sel.to_records(), targets=rows, visits=..., date=...)
+    visits = nt.visits_from_assignment(assignment_records, inspector_rows, items=plan_dict)
 
 Everything is a pure function of its arguments: the same inputs give the same bytes (the
 publication ``date`` is an input, never the clock). Inputs are plain records, so notices depend
@@ -35,6 +36,7 @@ from __future__ import annotations
 from .labels import LANGS
 from .notice import FORMATS, Notice, plan_notice, render_all, result_notice, task_notice
 from .redaction import Redaction, RedactionPolicy, mask_name
+from .visits import visits_from_assignment
 
 __all__ = [
     "FORMATS",
@@ -47,4 +49,5 @@ __all__ = [
     "render_all",
     "result_notice",
     "task_notice",
+    "visits_from_assignment",
 ]

@@ -298,6 +298,7 @@ def result_notice(
         {
             "targets": targets,
             "outcomes": outcomes,
+            "penalties": penalties,
             "plan_name": plan_name,
             "issuer": issuer,
             "date": date,
