@@ -183,7 +183,7 @@ def test_task_json_is_canonical_and_typed() -> None:
     text = n.content.decode("utf-8")
     assert not text.startswith("\ufeff") and "石家庄恒信食品检测有限公司" in text  # not \\u escaped
     doc = json.loads(text)
-    assert json.dumps(doc, ensure_ascii=False, sort_keys=True, indent=2) + "\n" == text
+    assert json.dumps(doc, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n" == text
     assert doc["schema"] == "shuangsuiji.notice/1"
     assert (doc["kind"], doc["lang"], doc["title"]) == ("task", "zh", "抽查任务公告")
     t = json_table(n.content, "targets")

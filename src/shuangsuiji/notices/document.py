@@ -26,11 +26,16 @@ def number_text(x: float) -> str:
     ``0.058823529411764705`` -> itself: every digit needed to recover the float64 and no more
     (numpy's Dragon4 ``unique`` mode, the same digits as Python's ``repr``).
     """
-    return np.format_float_positional(x, unique=True, trim="-")
+    text = repr(float(x))
+    if "e" in text or "n" in text:  # exponent form (or inf/nan, which numpy spells out too)
+        return np.format_float_positional(x, unique=True, trim="-")
+    return text.removesuffix(".0")
 
 
 def cell_text(value: Cell) -> str:
     """A cell as printed in CSV, HTML and Markdown; ``None`` prints as the empty string."""
+    if type(value) is str:
+        return value
     if value is None:
         return ""
     if isinstance(value, str):

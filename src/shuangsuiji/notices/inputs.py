@@ -56,8 +56,11 @@ def records(obj: Any, what: str, method: str = "to_records") -> list[Mapping[str
 
 def require(rec: Mapping[str, Any], key: str, where: str, *alts: str) -> Any:
     """``rec[key]`` (or the first alternative key present); missing or ``None`` is an error."""
-    for k in (key, *alts):
-        if k in rec and rec[k] is not None:
+    v = rec.get(key)
+    if v is not None:
+        return v
+    for k in alts:
+        if rec.get(k) is not None:
             return rec[k]
     names = " or ".join(repr(k) for k in (key, *alts))
     raise InputError(f"{where}: missing key {names}; have {sorted(map(str, rec))}")
@@ -70,6 +73,8 @@ def get_str(
     if default is not None and not any(k in rec and rec[k] is not None for k in (key, *alts)):
         return default
     v = require(rec, key, where, *alts)
+    if type(v) is str:
+        return v
     if isinstance(v, bool) or not isinstance(v, (str, int)):
         raise InputError(f"{where}, key {key!r}: expected text, got {v!r}")
     return str(v)

@@ -20,6 +20,7 @@ notices; the ``redactions`` of the rendered notice show exactly what was masked.
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from collections.abc import Iterable
 from typing import Any
@@ -42,6 +43,7 @@ def _is_cjk(ch: str) -> bool:
     return unicodedata.east_asian_width(ch) in ("W", "F") and unicodedata.category(ch) == "Lo"
 
 
+@functools.lru_cache(maxsize=1 << 16)  # a team's names repeat over many visits
 def mask_name(name: str) -> str:
     """A natural person's name shown by its initial, one ``*`` per hidden character.
 
@@ -151,40 +153,48 @@ def _present(v: Cell) -> bool:
     return v is not None and v != ""
 
 
+def _rule(t: Table, j: int, p: RedactionPolicy) -> str | None:
+    key = t.columns[j].key
+    if key == "inspector_name" and p.hide_inspector_names:
+        return "inspector_name"
+    if _matches(p.private, t.key, key):
+        return "private"
+    if _matches(p.names, t.key, key):
+        return "person_name"
+    if key == "name" and p.natural_persons and t.column_index("id") is not None:
+        return "natural_person"
+    return None
+
+
 def _redact_table(t: Table, p: RedactionPolicy) -> tuple[Table, list[Redaction]]:
-    rows = [list(r) for r in t.rows]
+    rules = [_rule(t, j, p) for j in range(len(t.columns))]
+    if not any(rules):
+        return t, []
+    # Column-wise: one pass per redacted column instead of rebuilding every row per rule.
+    cols: list[list[Cell]] = [list(c) for c in zip(*t.rows)] or [[] for _ in t.columns]
+    ids = cols[t.column_index("id") or 0]
     done: list[Redaction] = []
-    id_col, name_col = t.column_index("id"), t.column_index("name")
-    for j, col in enumerate(t.columns):
-        if col.key == "inspector_name" and p.hide_inspector_names:
-            continue  # the whole column goes below
-        if _matches(p.private, t.key, col.key):
-            rule = "private"
-            hit = [i for i, r in enumerate(rows) if _present(r[j])]
-        elif _matches(p.names, t.key, col.key):
-            rule = "person_name"
-            hit = [i for i, r in enumerate(rows) if _present(r[j])]
-        elif j == name_col and id_col is not None and p.natural_persons:
-            rule = "natural_person"
+    keep = []
+    for j, (col, rule) in enumerate(zip(t.columns, rules)):
+        values = cols[j]
+        if rule == "natural_person":
             hit = [
-                i
-                for i, r in enumerate(rows)
-                if _present(r[j]) and str(r[id_col]) in p.natural_persons
+                i for i, v in enumerate(values) if _present(v) and str(ids[i]) in p.natural_persons
             ]
-        else:
+        elif rule is not None:
+            hit = [i for i, v in enumerate(values) if _present(v)]
+        if rule is None or (not hit and rule != "inspector_name"):
+            keep.append(j)
             continue
+        done.append(Redaction(t.key, col.key, rule, len(hit), len(values)))
+        if rule == "inspector_name":
+            continue  # the column is removed
+        keep.append(j)
         for i in hit:
-            rows[i][j] = PRIVATE_MASK if rule == "private" else mask_name(str(rows[i][j]))
-        if hit:
-            done.append(Redaction(t.key, col.key, rule, len(hit), len(rows)))
-    columns = t.columns
-    drop = t.column_index("inspector_name") if p.hide_inspector_names else None
-    if drop is not None:
-        count = sum(1 for r in rows if _present(r[drop]))
-        done.append(Redaction(t.key, "inspector_name", "inspector_name", count, len(rows)))
-        columns = columns[:drop] + columns[drop + 1 :]
-        rows = [r[:drop] + r[drop + 1 :] for r in rows]
-    return attrs.evolve(t, columns=columns, rows=tuple(map(tuple, rows))), done
+            values[i] = PRIVATE_MASK if rule == "private" else mask_name(str(values[i]))
+    columns = tuple(t.columns[j] for j in keep)
+    rows = tuple(zip(*(cols[j] for j in keep))) if t.rows else ()
+    return attrs.evolve(t, columns=columns, rows=rows), done
 
 
 def redact(doc: Document, policy: RedactionPolicy | None) -> tuple[Document, tuple[Redaction, ...]]:

@@ -31,12 +31,12 @@ from .document import Document, cell_text
 
 __all__ = ["render_csv", "spreadsheet_safe"]
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_START = frozenset("=+-@\t\r")
 
 
 def spreadsheet_safe(text: str) -> str:
     """``text`` with a leading ``'`` if a spreadsheet would take it for a formula."""
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    return "'" + text if text and text[0] in _FORMULA_START else text
 
 
 def render_csv(doc: Document) -> bytes:

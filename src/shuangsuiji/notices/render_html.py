@@ -86,8 +86,11 @@ _UNBROKEN_KEYS = frozenset({"id", "visit", "certificate", "seed"})
 _SHORT = 20  # display columns (a CJK character counts 2)
 
 
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+def _short(text: str) -> bool:
+    if len(text) <= _SHORT // 2:  # short even if every character is wide
+        return True
+    width = sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+    return width <= _SHORT
 
 
 def _classes(t: Table) -> list[str]:
@@ -95,7 +98,7 @@ def _classes(t: Table) -> list[str]:
     for j, c in enumerate(t.columns):
         if c.numeric:
             out.append(' class="num"')
-        elif c.key in _UNBROKEN_KEYS or all(_width(cell_text(r[j])) <= _SHORT for r in t.rows):
+        elif c.key in _UNBROKEN_KEYS or all(_short(cell_text(r[j])) for r in t.rows):
             out.append(' class="nowrap"')
         else:
             out.append("")

@@ -8,18 +8,17 @@ renders as ``张**``. Numeric columns are right-aligned (``---:``).
 
 from __future__ import annotations
 
-import re
-
 from .document import Cell, Document, cell_text
 
 __all__ = ["md_escape", "render_markdown"]
 
-_SPECIAL = re.compile(r"([\\`*_\[\]<>|&~])")
-_BREAK = re.compile(r"\r\n|\r|\n")
+_ESCAPES = str.maketrans({**{c: "\\" + c for c in "\\`*_[]<>|&~"}, "\n": " ", "\r": " "})
 
 
 def md_escape(text: str) -> str:
-    return _SPECIAL.sub(r"\\\1", _BREAK.sub(" ", text))
+    if "\r\n" in text:
+        text = text.replace("\r\n", "\n")
+    return text.translate(_ESCAPES)
 
 
 def _cell(v: Cell) -> str:
