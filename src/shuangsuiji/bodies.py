@@ -1,0 +1,164 @@
+"""The bodies of campaign records: plain JSON data built from the library's values.
+
+One function per record type builds its body; :class:`~shuangsuiji.Campaign` writes them and
+:func:`~shuangsuiji.verify` rebuilds them from a replay and compares. The layouts are specified
+in docs/spec.md §10. Two rules keep bodies exact and compact:
+
+- **No binary floats in bodies.** A float is written as text, the shortest decimal that reads
+  back as the same binary64 (Python ``repr``; ECMAScript ``Number.prototype.toString`` gives the
+  same digits), e.g. ``"0.3"``, ``"1e-05"``. A 64-bit PRN is 16 lower-case hex digits.
+- **Selections are columns.** A selection of 100,000 rows is one record whose ``rows`` object
+  holds one array per column, not 100,000 records, so writing, reading and comparing it is a
+  handful of list operations.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from .errors import InputError
+from .selection import Selection, StratumSummary
+
+__all__ = [
+    "FORMAT",
+    "exact",
+    "hex64",
+    "selection_body",
+    "selection_records",
+    "strata_body",
+]
+
+FORMAT = "shuangsuiji-campaign/1"
+
+
+def exact(x: float) -> str:
+    """A binary64 as the shortest decimal text that reads back exactly (``repr``)."""
+    return repr(float(x))
+
+
+def hex64(h: npt.NDArray[np.uint64]) -> list[str]:
+    """Each 64-bit value as 16 lower-case hex digits (big-endian), in one vectorised pass."""
+    text = np.ascontiguousarray(h, dtype=">u8").tobytes().hex()
+    return [text[i : i + 16] for i in range(0, len(text), 16)]
+
+
+def strata_body(strata: Sequence[StratumSummary], *, drawn: bool) -> list[dict[str, Any]]:
+    """Per (task, stratum): design, population, possible sizes, expected size Σπ, π range, rate.
+
+    With ``drawn`` each entry also carries the realised size. Floats are exact text.
+    """
+    out = []
+    for s in strata:
+        d: dict[str, Any] = {
+            "task": s.task,
+            "stratum": s.stratum,
+            "design": s.design,
+            "population": s.population,
+            "size": list(s.size),
+            "expected": exact(s.expected),
+            "pi_min": exact(s.pi_min),
+            "pi_max": exact(s.pi_max),
+            "rate": None if s.rate is None else exact(s.rate),
+        }
+        if drawn:
+            d["drawn"] = s.drawn
+        out.append(d)
+    return out
+
+
+def selection_body(sel: Selection) -> dict[str, Any]:
+    """The selection record: the per-stratum summary and one array per column.
+
+    ``rows.stratum`` indexes ``strata`` (which names the task), ``rows.id`` is the target ID,
+    ``rows.pi`` its inclusion probability (exact text) and ``rows.prn`` the 64-bit PRN ``h`` that
+    decided it (hex). Rows are in the selection's order: task, cell, then PRN (docs/spec.md §6.5).
+    """
+    keys = [(s.task, s.stratum) for s in sel.strata]
+    index = {k: i for i, k in enumerate(keys)}
+    tasks = sel.task_names.tolist()
+    strata = sel.stratum.tolist()
+    return {
+        "count": len(sel),
+        "algorithm": sel.algorithm,
+        "strata": strata_body(sel.strata, drawn=True),
+        "rows": {
+            "stratum": [index[(t, s)] for t, s in zip(tasks, strata)],
+            "id": sel.ids.tolist(),
+            "pi": list(map(repr, sel.pi.tolist())),
+            "prn": hex64(sel.prn_int),
+        },
+    }
+
+
+def selection_records(body: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The selection's records (task, stratum, id, inclusion_probability, prn) from its body.
+
+    ``prn`` is the float view of ``h`` (docs/spec.md §3), as in ``Selection.to_records()``.
+    """
+    strata = body["strata"]
+    rows = body["rows"]
+    h = np.array([int(x, 16) for x in rows["prn"]], dtype=np.uint64)
+    prn = ((h >> np.uint64(12)).astype(np.float64) * 2.0**-52 + 2.0**-53).tolist()
+    return [
+        {
+            "task": strata[k]["task"],
+            "stratum": strata[k]["stratum"],
+            "id": i,
+            "inclusion_probability": float(p),
+            "prn": f,
+        }
+        for k, i, p, f in zip(rows["stratum"], rows["id"], rows["pi"], prn)
+    ]
+
+
+def drawn_pairs(body: Mapping[str, Any]) -> dict[tuple[str, str], int]:
+    """``{(task, id): row}`` of a selection body."""
+    strata = body["strata"]
+    rows = body["rows"]
+    return {
+        (strata[k]["task"], i): r for r, (k, i) in enumerate(zip(rows["stratum"], rows["id"]))
+    }
+
+
+def iso_date(value: Any, what: str) -> str:
+    """``YYYY-MM-DD`` from a date or such text; datetimes are refused (a date is meant)."""
+    if isinstance(value, _dt.datetime):
+        raise InputError(f"{what}: {value!r} is a date-time; give the date (YYYY-MM-DD)")
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    if isinstance(value, str):
+        try:
+            if len(value) == 10:
+                return _dt.date.fromisoformat(value).isoformat()
+        except ValueError:
+            pass
+    raise InputError(f"{what}: {value!r} is not a date (YYYY-MM-DD)")
+
+
+def pairs(items: Iterable[Any], names: tuple[str, str], what: str) -> list[list[str]]:
+    """Pairs such as (target, inspector) as sorted ``[a, b]`` lists of text, duplicates removed."""
+    out: set[tuple[str, str]] = set()
+    for i, item in enumerate(items):
+        if isinstance(item, Mapping):
+            try:
+                a, b = item[names[0]], item[names[1]]
+            except KeyError as exc:
+                raise InputError(f"{what}[{i}]: missing key {exc.args[0]!r}") from None
+        elif isinstance(item, Sequence) and not isinstance(item, (str, bytes)) and len(item) == 2:
+            a, b = item
+        else:
+            raise InputError(
+                f"{what}[{i}]: expected a ({names[0]}, {names[1]}) pair or a mapping with those "
+                f"keys, got {item!r}"
+            )
+        if isinstance(a, bool) or isinstance(b, bool) or not all(
+            isinstance(x, (str, int)) for x in (a, b)
+        ):
+            raise InputError(f"{what}[{i}]: IDs must be text or whole numbers, got {item!r}")
+        out.add((str(a), str(b)))
+    return [list(p) for p in sorted(out)]

@@ -1,0 +1,551 @@
+"""``verify(path, targets, inspectors, checkpoint=None)``: replay a campaign log and check it.
+
+Anyone holding the published log and the two registries can run it. It checks, in order
+(docs/spec.md §10), and reports each problem with the ``seq`` of the record at fault and a plain
+sentence:
+
+1. the log: every line canonical, the hash chain, and, against a published checkpoint, the
+   size and Merkle root (a truncated or rewritten log);
+2. the record order: commitment → seed → selection → assignment → results, notices and
+   corrections;
+3. the registries against the committed fingerprints and sizes, and the algorithm versions
+   against this library's;
+4. the seed: re-derived from its recorded inputs, and matched against the declared source and
+   the declared time;
+5. the replay: the π summary, ``draw`` and ``assign`` recomputed from the committed plan and the
+   revealed seed must give the recorded bodies exactly;
+6. results only for drawn targets, outcomes and penalties from the plan's sets, corrections
+   naming the current record;
+7. the publication deadline: a result published later than the plan's working-day window
+   after its date is a *warning*, as is an undeclared randomness source.
+
+A :class:`Report` holds the problems (errors and warnings) and a summary; ``report.ok`` is true
+when there is no error. Times in the log are checked for order and deadlines but never enter the
+replay.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from typing import Any, Literal, NamedTuple
+
+import attrs
+
+from . import bodies as B
+from .campaign import CampaignState, algorithms, moment, read_state
+from .draw import draw
+from .errors import InputError
+from .inspectors import Inspectors
+from .randomness import before
+from .registry import Targets
+
+__all__ = ["Problem", "Report", "verify"]
+
+Severity = Literal["error", "warning"]
+
+
+@attrs.frozen
+class Problem:
+    """One finding: the record's ``seq`` (None for the log or registries as a whole), its
+    ``severity``, a short ``code`` (log, chain, checkpoint, order, registry, version, seed,
+    replay, result, deadline, notice, randomness) and a plain ``message``."""
+
+    seq: int | None
+    severity: Severity
+    code: str
+    message: str
+
+    def __str__(self) -> str:
+        where = "log" if self.seq is None else f"seq {self.seq}"
+        return f"{where}: {self.severity}: {self.message}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return attrs.asdict(self)
+
+
+@attrs.frozen
+class Report:
+    """What :func:`verify` found: ``problems`` in log order, and a ``summary`` dict."""
+
+    path: str
+    problems: tuple[Problem, ...]
+    summary: Mapping[str, Any]
+
+    @property
+    def ok(self) -> bool:
+        """No errors (warnings, such as an overdue result, do not make a log wrong)."""
+        return not self.errors
+
+    @property
+    def clean(self) -> bool:
+        """No problems at all."""
+        return not self.problems
+
+    @property
+    def errors(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.severity == "error")
+
+    @property
+    def warnings(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.severity == "warning")
+
+    def at(self, seq: int) -> tuple[Problem, ...]:
+        """The problems reported at record ``seq``."""
+        return tuple(p for p in self.problems if p.seq == seq)
+
+    def text(self) -> str:
+        """A readable report: verdict, summary lines, then each problem."""
+        s = self.summary
+        verdict = (
+            "OK" if self.clean
+            else f"OK with {len(self.warnings)} warning(s)" if self.ok
+            else f"FAILED: {len(self.errors)} error(s), {len(self.warnings)} warning(s)"
+        )
+        lines = [f"verify {self.path}: {verdict}"]
+        for key, label in _SUMMARY_LINES:
+            if s.get(key) is not None:
+                value = s[key]
+                if isinstance(value, Mapping):
+                    value = ", ".join(f"{k} {v}" for k, v in value.items()) or "none"
+                lines.append(f"  {label}: {value}")
+        if self.problems:
+            lines.append("problems:")
+            lines += [f"  {p}" for p in self.problems]
+        return "\n".join(lines)
+
+
+_SUMMARY_LINES = (
+    ("plan", "plan"),
+    ("records", "records"),
+    ("root", "Merkle root"),
+    ("checkpoint", "checkpoint"),
+    ("targets", "targets"),
+    ("inspectors", "inspectors"),
+    ("randomness", "randomness"),
+    ("seed", "seed"),
+    ("drawn", "drawn (task, target) pairs"),
+    ("assigned", "assignment rows"),
+    ("results", "results"),
+    ("outcomes", "outcomes"),
+    ("overdue", "overdue results"),
+    ("notices", "notices"),
+    ("corrections", "corrections"),
+    ("replayed", "replayed"),
+)
+
+
+class Entry(NamedTuple):
+    """A log record with its body parsed once: what the campaign checks read."""
+
+    seq: int
+    type: str
+    body: Any
+    time: str | None
+
+
+@attrs.frozen
+class Loaded:
+    """A log as read for verification: its readable records and what is wrong with the file."""
+
+    records: list[Entry]
+    problems: list[tuple[int | None, str, str]]
+    root: str | None
+    checkpoint: str | None
+
+
+def load(path: str | os.PathLike[str], checkpoint: Any = None) -> Loaded:
+    """Read a log without locking it; chain, checkpoint and torn-line problems become findings.
+
+    A torn last line (a crash during an append) is reported at the seq it would have had, and
+    the complete lines before it are still checked.
+    """
+    from .log import Checkpoint, TornLogError, check_chain, check_checkpoint, read_log
+    from .merkle import MerkleTree
+
+    cp = _checkpoint(checkpoint)
+    problems: list[tuple[int | None, str, str]] = []
+    try:
+        records = read_log(path)
+    except TornLogError as torn:
+        from .log import _records  # the complete lines before the fragment
+
+        with open(path, "rb") as fh:
+            records = _records(fh.read(torn.offset))
+        problems.append((len(records), "log", str(torn)))
+    for seq, message in check_chain(records):
+        problems.append((seq, "chain", message))
+    if cp is not None:
+        for seq, message in check_checkpoint(records, cp):
+            problems.append((seq, "checkpoint", message))
+    entries = []
+    for r in records:
+        if r.error is None:
+            entries.append(Entry(r.seq, r.type, r.body, r.time))
+    root = MerkleTree(r.leaf_hash for r in records).root().hex()
+    described = None
+    if cp is not None:
+        assert isinstance(cp, Checkpoint)
+        described = f"size {cp.size}, root {cp.root}"
+    return Loaded(entries, problems, root, described)
+
+
+def _checkpoint(checkpoint: Any) -> Any:
+    from .log import Checkpoint
+
+    if checkpoint is None or isinstance(checkpoint, Checkpoint):
+        return checkpoint
+    if isinstance(checkpoint, (str, os.PathLike)):
+        text = os.fspath(checkpoint)
+        if text.lstrip().startswith("{"):
+            return Checkpoint.from_json(text)
+        return Checkpoint.load(text)
+    if isinstance(checkpoint, Mapping):
+        return Checkpoint.from_dict(checkpoint)
+    raise InputError(
+        f"checkpoint must be a Checkpoint, its JSON, a dict or a file path, got "
+        f"{type(checkpoint).__name__}"
+    )
+
+
+class _Findings:
+    def __init__(self) -> None:
+        self.items: list[Problem] = []
+
+    def error(self, seq: int | None, code: str, message: str) -> None:
+        self.items.append(Problem(seq, "error", code, message))
+
+    def warning(self, seq: int | None, code: str, message: str) -> None:
+        self.items.append(Problem(seq, "warning", code, message))
+
+
+def verify(
+    path: str | os.PathLike[str],
+    targets: Targets,
+    inspectors: Inspectors,
+    checkpoint: Any = None,
+) -> Report:
+    """Replay the campaign log at ``path`` against the two registries; see the module docstring.
+
+    ``checkpoint`` is a :class:`shuangsuiji.log.Checkpoint` (or the path of its JSON file)
+    published earlier; with it a truncated, extended-from-a-rewrite or rewritten log is caught.
+    Bad arguments (not a registry, an unreadable checkpoint file) raise InputError; everything
+    wrong *in the log* is a problem in the report.
+    """
+    if not isinstance(targets, Targets):
+        raise InputError(f"targets must be shuangsuiji.Targets, got {type(targets).__name__}")
+    if not isinstance(inspectors, Inspectors):
+        raise InputError(
+            f"inspectors must be shuangsuiji.Inspectors, got {type(inspectors).__name__}"
+        )
+    f = _Findings()
+    summary: dict[str, Any] = {}
+    loaded = load(path, checkpoint)
+    for seq, code, message in loaded.problems:
+        f.error(seq, code, message)
+    summary.update(records=len(loaded.records), root=loaded.root, checkpoint=loaded.checkpoint)
+    state = read_state(loaded.records)
+    for seq, message in state.problems:
+        f.error(seq, "order", message)
+    if state.commitment is not None:
+        _check_campaign(state, targets, inspectors, f, summary)
+    elif loaded.records:
+        f.error(0, "order", "the first record is not a commitment")
+    else:
+        f.error(None, "log", "the log has no records")
+    order = sorted(range(len(f.items)), key=lambda i: (f.items[i].seq is not None,
+                                                       f.items[i].seq or 0, i))
+    return Report(os.fspath(path), tuple(f.items[i] for i in order), summary)
+
+
+# -- the checks ------------------------------------------------------------------------------------
+def _check_campaign(
+    state: CampaignState,
+    targets: Targets,
+    inspectors: Inspectors,
+    f: _Findings,
+    summary: dict[str, Any],
+) -> None:
+    c = state.commitment
+    assert c is not None
+    plan = state.plan
+    summary["plan"] = plan.name if plan is not None else None
+    registries_ok = True
+    for kind, reg in (("targets", targets), ("inspectors", inspectors)):
+        committed = c.get(kind) or {}
+        summary[kind] = f"{len(reg)} rows, fingerprint {reg.fingerprint}"
+        if reg.fingerprint != committed.get("fingerprint") or len(reg) != committed.get("size"):
+            registries_ok = False
+            f.error(
+                0, "registry",
+                f"the {kind} registry supplied ({len(reg)} rows, fingerprint "
+                f"{reg.fingerprint}) is not the one committed ({committed.get('size')} rows, "
+                f"fingerprint {committed.get('fingerprint')}); the replay was skipped",
+            )
+    versions_ok = True
+    ours = algorithms()
+    for name, version in (c.get("algorithms") or {}).items():
+        if ours.get(name) != version:
+            versions_ok = False
+            f.error(
+                0, "version",
+                f"the log uses {name} algorithm {version!r}, but this library implements "
+                f"{ours.get(name)!r}; replay it with a shuangsuiji version that implements it",
+            )
+    randomness = state.randomness
+    if randomness is not None:
+        summary["randomness"] = randomness.summary()
+        if randomness.kind == "undeclared":
+            f.warning(
+                0, "randomness",
+                "no randomness source was declared in the commitment, so nothing shows the "
+                "seed was not chosen after it",
+            )
+        known = randomness.known_after_moment
+        t0 = state.times.get(0)
+        if known is not None and t0 is not None and not before(moment(t0), known):
+            f.error(
+                0, "randomness",
+                f"the commitment is dated {t0}, not before the declared randomness was known "
+                f"({randomness.known_after})",
+            )
+    if state.seed is not None and state.seed_seq is not None:
+        summary["seed"] = f"{state.seed.hex} ({state.seed.kind})"
+        if randomness is not None:
+            for msg in randomness.problems(state.seed):
+                f.error(state.seed_seq, "seed", msg)
+            known = randomness.known_after_moment
+            ts = state.times.get(state.seed_seq)
+            if known is not None and ts is not None and before(moment(ts), known):
+                f.error(
+                    state.seed_seq, "seed",
+                    f"the seed is dated {ts}, before the declared randomness was known "
+                    f"({randomness.known_after})",
+                )
+    summary["drawn"] = len(state.drawn) if state.selection is not None else None
+    if plan is not None and registries_ok and versions_ok:
+        _replay(state, targets, inspectors, f, summary)
+    _check_results(state, f, summary)
+    summary["notices"] = dict(Counter(str(n.get("kind")) for n in state.notices.values()))
+    summary["corrections"] = len(state.corrections)
+
+
+def _first_difference(a: Sequence[Any], b: Sequence[Any]) -> int:
+    for i, (x, y) in enumerate(zip(a, b)):
+        if x != y:
+            return i
+    return min(len(a), len(b))
+
+
+def _describe(entry: Any) -> str:
+    if isinstance(entry, Mapping):
+        return ", ".join(f"{k} {v!r}" for k, v in entry.items())
+    return repr(entry)
+
+
+def _compare_strata(
+    seq: int, what: str, logged: Any, replayed: list[dict[str, Any]], f: _Findings
+) -> bool:
+    if logged == replayed:
+        return True
+    if not isinstance(logged, list):
+        f.error(seq, "replay", f"the {what} is not a list of strata")
+        return False
+    i = _first_difference(logged, replayed)
+    if i >= len(logged) or i >= len(replayed):
+        f.error(
+            seq, "replay",
+            f"the {what} lists {len(logged)} strata, but the replay gives {len(replayed)}",
+        )
+    else:
+        got, want = logged[i], replayed[i]
+        keys = [k for k in want if not isinstance(got, Mapping) or got.get(k) != want[k]]
+        f.error(
+            seq, "replay",
+            f"the {what} differs from the replay at stratum {i} (task {want['task']!r}, "
+            f"stratum {want['stratum']!r}): "
+            + "; ".join(
+                f"{k} is {got.get(k) if isinstance(got, Mapping) else None!r} in the log, "
+                f"{want[k]!r} in the replay"
+                for k in keys
+            ),
+        )
+    return False
+
+
+def _compare_columns(
+    seq: int,
+    what: str,
+    logged: Any,
+    replayed: Mapping[str, list[Any]],
+    describe_row: Any,
+    f: _Findings,
+) -> None:
+    """Report the first row where any column of ``logged`` differs from ``replayed``."""
+    if not isinstance(logged, Mapping) or set(logged) != set(replayed):
+        f.error(seq, "replay", f"the {what} columns are not {sorted(replayed)}")
+        return
+    n_log = {len(v) if isinstance(v, list) else -1 for v in logged.values()}
+    n_rep = len(next(iter(replayed.values()))) if replayed else 0
+    first = min(
+        (_first_difference(logged[k], replayed[k]) for k in replayed if logged[k] != replayed[k]),
+        default=None,
+    )
+    if first is None:
+        return
+    if n_log != {n_rep} and first >= min(min(n_log), n_rep):
+        f.error(
+            seq, "replay",
+            f"the {what} has {sorted(n_log)} rows, but the replay gives {n_rep}",
+        )
+        return
+    f.error(
+        seq, "replay",
+        f"the {what} differs from the replay at row {first}: the log has "
+        f"{describe_row(logged, first)}, the replay gives {describe_row(replayed, first)}",
+    )
+
+
+def _replay(
+    state: CampaignState,
+    targets: Targets,
+    inspectors: Inspectors,
+    f: _Findings,
+    summary: dict[str, Any],
+) -> None:
+    c = state.commitment
+    plan = state.plan
+    assert c is not None and plan is not None
+    try:
+        sel = draw(plan, targets, state.seed) if state.seed is not None else None
+        if sel is None:
+            from .draw import inclusion_probabilities
+
+            strata = inclusion_probabilities(plan, targets).strata
+        else:
+            strata = sel.strata
+    except InputError as exc:
+        f.error(0, "replay", f"the committed plan cannot be drawn from these targets: {exc}")
+        return
+    pi_body = B.strata_body([attrs.evolve(s, drawn=None) for s in strata], drawn=False)
+    _compare_strata(0, "committed π summary", c.get("inclusion_probabilities"), pi_body, f)
+    replayed = ["π summary"]
+    if sel is None or state.selection is None or state.selection_seq is None:
+        summary["replayed"] = ", ".join(replayed)
+        return
+    assert state.seed is not None
+    want = B.selection_body(sel)
+    got = state.selection
+    seq = state.selection_seq
+    if got != want:
+        if got.get("algorithm") != want["algorithm"] or got.get("count") != want["count"]:
+            f.error(
+                seq, "replay",
+                f"the selection has {got.get('count')} rows ({got.get('algorithm')}), but the "
+                f"replay draws {want['count']} ({want['algorithm']})",
+            )
+        if _compare_strata(seq, "selection's stratum summary", got.get("strata"),
+                           want["strata"], f):
+            strata_w = want["strata"]
+
+            def row(cols: Mapping[str, list[Any]], i: int) -> str:
+                parts = []
+                for k in ("stratum", "id", "pi", "prn"):
+                    col = cols.get(k)
+                    if isinstance(col, list) and i < len(col):
+                        v = col[i]
+                        if k == "stratum" and isinstance(v, int) and 0 <= v < len(strata_w):
+                            v = f"{strata_w[v]['task']}/{strata_w[v]['stratum']}"
+                        parts.append(f"{k} {v!r}")
+                return "(" + ", ".join(parts) + ")"
+
+            _compare_columns(seq, "selection", got.get("rows"), want["rows"], row, f)
+        if not any(p.seq == seq for p in f.items):
+            f.error(seq, "replay", "the selection record differs from the replay")
+    replayed.append("selection")
+    if state.assignment is None or state.assignment_seq is None:
+        summary["replayed"] = ", ".join(replayed)
+        return
+    from .assign_record import assignment_body, run_assign
+
+    aseq = state.assignment_seq
+    try:
+        teams = run_assign(plan, sel, inspectors, state.seed, c.get("assignment_inputs"))
+    except InputError as exc:
+        f.error(aseq, "replay", f"the assignment cannot be replayed: {exc}")
+        summary["replayed"] = ", ".join(replayed)
+        return
+    want_a = assignment_body(teams, sel)
+    got_a = state.assignment
+    summary["assigned"] = want_a.get("count")
+    if got_a != want_a:
+
+        def arow(cols: Mapping[str, list[Any]], i: int) -> str:
+            return "(" + ", ".join(
+                f"{k} {cols[k][i]!r}" for k in cols if isinstance(cols[k], list) and i < len(
+                    cols[k])
+            ) + ")"
+
+        _compare_columns(aseq, "assignment", got_a.get("rows"), want_a["rows"], arow, f)
+        if not any(p.seq == aseq for p in f.items):
+            f.error(aseq, "replay", "the assignment record differs from the replay")
+    replayed.append("assignment")
+    summary["replayed"] = ", ".join(replayed)
+
+
+def _check_results(state: CampaignState, f: _Findings, summary: dict[str, Any]) -> None:
+    plan = state.plan
+    if plan is None:
+        return
+    pub = plan.publication
+    outcomes: Counter[str] = Counter()
+    overdue = 0
+    deadlines: dict[str, _dt.date] = {}
+    for (task, tid), (seq, row) in sorted(state.results.items(), key=lambda kv: kv[1][0]):
+        where = f"the result for target {tid!r} under task {task!r}"
+        outcome = row.get("outcome")
+        if outcome not in pub.outcomes:
+            f.error(seq, "result", f"{where} has outcome {outcome!r}, not one of the plan's "
+                                   f"outcomes {list(pub.outcomes)}")
+        else:
+            outcomes[outcome] += 1
+        penalties = row.get("penalties")
+        if not isinstance(penalties, list) or any(p not in pub.penalties for p in penalties):
+            f.error(seq, "result", f"{where} has penalties {penalties!r}, not from the plan's "
+                                   f"penalties {list(pub.penalties)}")
+        try:
+            concluded = _dt.date.fromisoformat(B.iso_date(row.get("date"), "date"))
+        except InputError:
+            f.error(seq, "result", f"{where} has date {row.get('date')!r}, not YYYY-MM-DD")
+            continue
+        # the deadline applies to the first publication (a correction is late by nature),
+        # counted from the date as it stands now (a corrected date is the true one)
+        first = state.first_results[(task, tid)]
+        time = state.times.get(first)
+        if time is None:
+            continue
+        published = moment(time).date()
+        if concluded > published:
+            f.error(seq, "result", f"{where} is dated {concluded}, after it was first "
+                                   f"recorded ({time})")
+            continue
+        key = concluded.isoformat()
+        if key not in deadlines:
+            deadlines[key] = pub.deadline(concluded)
+        if published > deadlines[key]:
+            overdue += 1
+            late = pub.working_days_between(concluded, published)
+            f.warning(
+                first, "deadline",
+                f"{where}, concluded {concluded}, was published {published}: {late} working "
+                f"days, more than the {pub.deadline_working_days} allowed (due "
+                f"{deadlines[key]})",
+            )
+    summary["results"] = (
+        f"{len(state.results)} of {len(state.drawn)} drawn" if state.selection is not None
+        else len(state.results)
+    )
+    summary["outcomes"] = dict(outcomes)
+    summary["overdue"] = overdue
