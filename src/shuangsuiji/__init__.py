@@ -5,19 +5,24 @@ Public names only; see docs/ for the guide and the specification.
 
 from __future__ import annotations
 
+from .campaign import Campaign
 from .draw import ALGORITHM, draw, inclusion_probabilities
 from .errors import InfeasibleError, InputError, LogError
 from .inspectors import Inspectors
 from .log import Checkpoint
 from .plan import Plan, Task
+from .publication import Publication
+from .randomness import Randomness
 from .registry import Targets
 from .seed import Seed
 from .selection import InclusionProbabilities, Selection
+from .verify import Problem, Report, verify
 
 __version__ = "0.1.0"
 
 __all__ = [
     "ALGORITHM",
+    "Campaign",
     "Checkpoint",
     "InclusionProbabilities",
     "InfeasibleError",
@@ -25,6 +30,10 @@ __all__ = [
     "Inspectors",
     "LogError",
     "Plan",
+    "Problem",
+    "Publication",
+    "Randomness",
+    "Report",
     "Seed",
     "Selection",
     "Targets",
@@ -32,4 +41,5 @@ __all__ = [
     "__version__",
     "draw",
     "inclusion_probabilities",
+    "verify",
 ]
