@@ -5,6 +5,7 @@ Public names only; see docs/ for the guide and the specification.
 
 from __future__ import annotations
 
+from . import notices
 from .campaign import Campaign
 from .draw import ALGORITHM, draw, inclusion_probabilities
 from .errors import InfeasibleError, InputError, LogError
@@ -41,5 +42,6 @@ __all__ = [
     "__version__",
     "draw",
     "inclusion_probabilities",
+    "notices",
     "verify",
 ]

@@ -269,7 +269,7 @@ def _registries_table(registries: Mapping[str, Mapping[str, Any]], lang: str) ->
         key = f"registry.{name}"
         shown = label(lang, key) if key in LABELS[lang] else str(name)
         rows.append((shown, get_int(reg, "size", where), get_str(reg, "fingerprint", where)))
-    columns = (_col(lang, "registry"), _col(lang, "size_rows", True), _col(lang, "fingerprint"))
+    columns = (_col(lang, "registry"), _col(lang, "records", True), _col(lang, "fingerprint"))
     return Table("registries", label(lang, "table.registries"), columns, tuple(rows))
 
 
