@@ -4,9 +4,11 @@ One function per record type builds its body; :class:`~shuangsuiji.Campaign` wri
 :func:`~shuangsuiji.verify` rebuilds them from a replay and compares. The layouts are specified
 in docs/spec.md §10. Two rules keep bodies exact and compact:
 
-- **No binary floats in bodies.** A float is written as text, the shortest decimal that reads
-  back as the same binary64 (Python ``repr``; ECMAScript ``Number.prototype.toString`` gives the
-  same digits), e.g. ``"0.3"``, ``"1e-05"``. A 64-bit PRN is 16 lower-case hex digits.
+- **Floats as exact text.** A probability or rate is written as a string holding the number
+  exactly as RFC 8785 writes a binary64 (ECMAScript ``Number.prototype.toString``: the shortest
+  decimal that reads back as the same binary64), e.g. ``"0.3"``, ``"1"``, ``"0.00001"``. As text
+  it survives any JSON reader unchanged, and compares as text. A 64-bit PRN is 16 lower-case
+  hex digits. (The plan itself is stored as the plan dict, whose floats RFC 8785 keeps exact.)
 - **Selections are columns.** A selection of 100,000 rows is one record whose ``rows`` object
   holds one array per column, not 100,000 records, so writing, reading and comparing it is a
   handful of list operations.
@@ -21,12 +23,14 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from .canonical import number_text
 from .errors import InputError
 from .selection import Selection, StratumSummary
 
 __all__ = [
     "FORMAT",
     "exact",
+    "exact_list",
     "hex64",
     "selection_body",
     "selection_records",
@@ -37,8 +41,21 @@ FORMAT = "shuangsuiji-campaign/1"
 
 
 def exact(x: float) -> str:
-    """A binary64 as the shortest decimal text that reads back exactly (``repr``)."""
-    return repr(float(x))
+    """A binary64 as RFC 8785 writes it (the shortest decimal that reads back exactly)."""
+    x = float(x)
+    if 1e-4 <= abs(x) < 1e16 and not x.is_integer():
+        return repr(x)  # the same text in this range, and much faster
+    return number_text(x)
+
+
+def exact_list(values: npt.NDArray[np.float64]) -> list[str]:
+    """:func:`exact` of every value (``repr`` where it already agrees, found with numpy)."""
+    v = np.asarray(values, dtype=np.float64)
+    out = list(map(repr, v.tolist()))
+    a = np.abs(v)
+    for i in np.flatnonzero((a < 1e-4) | (a >= 1e16) | (v == np.floor(v))).tolist():
+        out[i] = number_text(float(v[i]))
+    return out
 
 
 def hex64(h: npt.NDArray[np.uint64]) -> list[str]:
@@ -89,7 +106,7 @@ def selection_body(sel: Selection) -> dict[str, Any]:
         "rows": {
             "stratum": [index[(t, s)] for t, s in zip(tasks, strata)],
             "id": sel.ids.tolist(),
-            "pi": list(map(repr, sel.pi.tolist())),
+            "pi": exact_list(sel.pi),
             "prn": hex64(sel.prn_int),
         },
     }

@@ -84,6 +84,7 @@ class CampaignState:
         self.assignment: dict[str, Any] | None = None
         self.assignment_seq: int | None = None
         self.drawn: dict[tuple[str, str], int] = {}
+        self.drawn_by_id: dict[str, list[str]] = {}  # target ID -> the tasks that drew it
         # (task, id) -> (seq of the record now holding the result, the result's fields)
         self.results: dict[tuple[str, str], tuple[int, dict[str, Any]]] = {}
         self.result_seqs: dict[int, list[tuple[str, str]]] = {}
@@ -148,6 +149,8 @@ class CampaignState:
         self.selection_seq = seq
         self.selection = body
         self.drawn = B.drawn_pairs(body)
+        for task, tid in self.drawn:
+            self.drawn_by_id.setdefault(tid, []).append(task)
 
     def _on_assignment(self, seq: int, body: dict[str, Any]) -> None:
         if self.selection_seq is None or self.assignment_seq is not None or (
@@ -549,6 +552,7 @@ class Campaign:
         penalties: Any,
         t: _dt.datetime,
         where: str,
+        reveal_day: _dt.date | None,
         *,
         allow_existing: bool = False,
     ) -> dict[str, Any]:
@@ -557,7 +561,7 @@ class Campaign:
         if isinstance(target_id, bool) or not isinstance(target_id, (str, int)):
             raise InputError(f"{where}: target ID {target_id!r} is not text or a whole number")
         tid = str(target_id)
-        tasks = [k[0] for k in st.drawn if k[1] == tid]
+        tasks = st.drawn_by_id.get(tid, [])
         if task is None:
             if len(tasks) != 1:
                 raise InputError(
@@ -585,7 +589,7 @@ class Campaign:
                 f"{where}: date {day.isoformat()} is after the record's time {t.isoformat()}; "
                 "a result is recorded once the inspection has concluded"
             )
-        revealed = self._reveal_day()
+        revealed = reveal_day
         if revealed is not None and day < revealed:
             raise InputError(
                 f"{where}: date {day.isoformat()} is before the draw was revealed "
@@ -625,7 +629,9 @@ class Campaign:
         self._need_reveal("record results")
         t = moment(time)
         self._not_before_last(t)
-        row = self._result_row(target_id, outcome, task, date, detail, penalties, t, "result")
+        row = self._result_row(
+            target_id, outcome, task, date, detail, penalties, t, "result", self._reveal_day()
+        )
         rec = self._log.append("result", row, time=t)
         self._state.add(rec.seq, "result", row, rec.time)
         return int(rec.seq)
@@ -643,6 +649,7 @@ class Campaign:
         out: list[dict[str, Any]] = []
         seen: dict[tuple[str, str], int] = {}
         allowed = {"id", "target_id", "outcome", "task", "date", "detail", "penalties"}
+        reveal_day = self._reveal_day()
         for i, r in enumerate(rows):
             where = f"results row {i}"
             if not isinstance(r, Mapping):
@@ -655,7 +662,7 @@ class Campaign:
                 raise InputError(f"{where}: every row needs 'id' and 'outcome'")
             row = self._result_row(
                 tid, r["outcome"], r.get("task"), r.get("date"), r.get("detail"),
-                r.get("penalties"), t, where,
+                r.get("penalties"), t, where, reveal_day,
             )
             key = (row["task"], row["id"])
             if key in seen:
@@ -723,6 +730,7 @@ class Campaign:
             old["penalties"] if penalties is ... else penalties,
             t,
             "correction",
+            self._reveal_day(),
             allow_existing=True,
         )
         body = {"corrects": seq, "reason": reason, "result": row}
