@@ -2,6 +2,10 @@
 
 Subcommands:
 
+``verify``
+    Replays a campaign log against the registries and prints a report; see
+    :mod:`shuangsuiji.cli_campaign`.
+
 ``demo``
     Draws the demo plan from the synthetic Hebei province (:mod:`shuangsuiji.datasets`) with the
     demo seed and prints the header (plan, registry fingerprint, seed and its public sources), a
@@ -366,6 +370,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--size", type=_int_in(1, datasets.MAX_ROWS), default=2600, metavar="N", help="labs in the synthetic province (2600)"
     )
     demo.set_defaults(func=_cmd_demo)
+    from .cli_campaign import add_verify_parser
+
+    add_verify_parser(sub)
     return parser
 
 
