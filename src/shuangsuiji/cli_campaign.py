@@ -62,9 +62,12 @@ def _read(kind: str, path: str, id_column: str) -> Any:
     import shuangsuiji as ss
 
     cls = ss.Targets if kind == "targets" else ss.Inspectors
-    if path.lower().endswith(".parquet"):
-        return cls.from_parquet(path, id=id_column)
-    return cls.from_csv(path, id=id_column)
+    try:
+        if path.lower().endswith(".parquet"):
+            return cls.from_parquet(path, id=id_column)
+        return cls.from_csv(path, id=id_column)
+    except OSError as exc:
+        raise ss.InputError(f"cannot read the {kind} file {path!r}: {exc.strerror}") from None
 
 
 def cmd_verify(args: argparse.Namespace, out: TextIO) -> int:
