@@ -293,8 +293,6 @@ class Campaign:
         self._state = state
         self._targets = targets
         self._inspectors = inspectors
-        self._selection: Selection | None = None
-        self._assignment: Any = None
 
     # -- lifecycle ----------------------------------------------------------------------------
     @classmethod
@@ -362,6 +360,7 @@ class Campaign:
             rec = log.append("commitment", body, time=t)
         except BaseException:
             log.close()
+            os.unlink(path)  # the empty file this call created: a failed call leaves nothing
             raise
         state = CampaignState()
         state.add(rec.seq, "commitment", body, rec.time)
@@ -521,7 +520,6 @@ class Campaign:
         for rec, (type_, body, _) in zip(self._log.append_many(entries), entries):
             st.add(rec.seq, type_, body, rec.time)
         self._targets, self._inspectors = tg, ins
-        self._selection, self._assignment = sel, teams
         return sel, teams
 
     # -- results ------------------------------------------------------------------------------

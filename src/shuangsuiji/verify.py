@@ -324,6 +324,12 @@ def _check_campaign(
                     f"the seed is dated {ts}, before the declared randomness was known "
                     f"({randomness.known_after})",
                 )
+    if state.seed_seq is not None and state.selection_seq is None:
+        f.warning(
+            state.seed_seq, "order",
+            "the seed was recorded but not the selection and assignment that follow it: the "
+            "reveal was cut short; complete it with Campaign.reveal and the same seed",
+        )
     summary["drawn"] = len(state.drawn) if state.selection is not None else None
     if plan is not None and registries_ok and versions_ok:
         _replay(state, targets, inspectors, f, summary)
