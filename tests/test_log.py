@@ -23,7 +23,7 @@ import ref_merkle
 import rfc8785
 
 import shuangsuiji as ss
-from shuangsuiji import InputError, LogError, merkle
+from shuangsuiji import InputError, LogError, canonical, merkle
 from shuangsuiji import log as L
 from shuangsuiji.log import Checkpoint, Log, TornLogError, check_chain, check_checkpoint, read_log
 
@@ -301,6 +301,7 @@ def test_a_torn_last_line_is_reported_with_its_offset_and_repaired(tmp_path: Pat
         with pytest.raises(TornLogError, match=f"torn at byte {len(whole)}") as e:
             reader(path)
         assert (e.value.offset, e.value.length) == (len(whole), len(fragment))
+        assert e.value.records == recs
         assert isinstance(e.value, LogError) and "repair" in str(e.value)
     side = L.repair(path)
     assert side == path.with_name(f"c.log.torn-{len(whole)}")
@@ -579,7 +580,7 @@ def test_spec_example_log_and_its_hashes() -> None:
     for seq, line in enumerate(lines):
         obj = json.loads(line)
         assert obj["seq"] == seq and obj["prev"] == prev
-        assert line == rfc8785.dumps(obj) == L.canonical.dumps(obj)
+        assert line == rfc8785.dumps(obj) == canonical.dumps(obj)
         sha, leaf, root = table[seq]
         assert hashlib.sha256(line).hexdigest() == sha
         assert merkle.leaf_hash(line).hex() == leaf

@@ -38,25 +38,39 @@ Durability and safety:
 
 Problems are :class:`LogProblem` named tuples ``(seq, message)``; ``seq`` is ``None`` only for a
 problem with the log as a whole (a rewrite that a checkpoint reveals but cannot place).
+
+This module holds the file (:class:`Log`, :func:`read_log`, :func:`repair`, the lock). The record
+format and the chain check are in :mod:`shuangsuiji.log_records`, checkpoints in
+:mod:`shuangsuiji.log_checkpoint`; their public names are re-exported here, so callers import
+everything from ``shuangsuiji.log``.
+
+On Windows the lock is ``msvcrt.locking`` on one byte at 2³¹−2, far past the end of any
+real log; that path is not exercised by the test suite, which runs on POSIX.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
 import hashlib
-import json
 import os
-import re
 import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import Any, NamedTuple, final
+from typing import Any, final
 
-import attrs
-
-from . import canonical
 from .errors import InputError, LogError
+from .log_checkpoint import CHECKPOINT_FORMAT, Checkpoint, _fsync_dir, check_checkpoint
+from .log_records import (
+    ZERO_HASH,
+    LogProblem,
+    Record,
+    _encode,
+    _records,
+    _time_text,
+    check_chain,
+    check_time,
+)
 from .merkle import MerkleTree, leaf_hash
 
 __all__ = [
@@ -70,432 +84,41 @@ __all__ = [
     "TornLogError",
     "check_chain",
     "check_checkpoint",
+    "check_time",
     "read_log",
     "repair",
 ]
 
-ZERO_HASH = "0" * 64
-"""``prev`` of record 0, and ``head`` of an empty log's checkpoint."""
-CHECKPOINT_FORMAT = "shuangsuiji-checkpoint/1"
-_KEYS = ("body", "prev", "seq", "time", "type")
-_TYPE = re.compile(r"[a-z][a-z0-9_.-]{0,63}\Z")
-_HEX64 = re.compile(r"[0-9a-f]{64}\Z")
-_TIME = re.compile(
-    r"([0-9]{4})-([0-9]{2})-([0-9]{2})(?:[Tt]([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.[0-9]{1,9})?"
-    r"(?:[Zz]|([+-])([0-9]{2}):([0-9]{2})))?\Z"
-)
-
 
 class TornLogError(LogError):
-    """The log's last line has no newline: a crash interrupted an append. See :func:`repair`."""
+    """The log's last line has no newline: a crash interrupted an append. See :func:`repair`.
 
-    def __init__(self, path: Path, offset: int, length: int) -> None:
+    ``offset`` is the byte where the fragment starts, ``length`` its size, and ``records`` the
+    records of the complete lines before it (parsed on first access), so a reader such as
+    ``verify`` can report the tear and still check everything else.
+    """
+
+    def __init__(self, path: Path, offset: int, length: int, complete: bytes = b"") -> None:
         self.path = path
         self.offset = offset
         self.length = length
+        self._complete = complete
+        self._records: list[Record] | None = None
         super().__init__(
             f"{os.fspath(path)}: the last line is torn at byte {offset} ({length} bytes without "
             "a final newline, probably from a crash during an append); run "
             f"shuangsuiji.log.repair({os.fspath(path)!r}) to move the fragment to a side file"
         )
 
-
-class LogProblem(NamedTuple):
-    """One thing wrong with a log: the ``seq`` it concerns (None: the log as a whole) and why."""
-
-    seq: int | None
-    message: str
-
-
-# -- times ----------------------------------------------------------------------------------------
-def check_time(text: str) -> str | None:
-    """Why ``text`` is not an RFC 3339 date or date-time with offset, or None when it is."""
-    m = _TIME.match(text)
-    if m is None:
-        return (
-            f"time {text[:40]!r} is not an RFC 3339 date-time with a UTC offset "
-            "(e.g. 2025-03-01T09:30:00+08:00) or a date (2025-03-01)"
-        )
-    y, mo, d, hh, mm, ss, _sign, oh, om = m.groups()
-    try:
-        _dt.date(int(y), int(mo), int(d))
-    except ValueError:
-        return f"time {text!r} has no such date"
-    if hh is not None and (int(hh) > 23 or int(mm) > 59 or int(ss) > 60):
-        return f"time {text!r} has no such time of day"
-    if oh is not None and (int(oh) > 23 or int(om) > 59):
-        return f"time {text!r} has no such UTC offset"
-    return None
-
-
-def _time_text(time: object) -> str:
-    if time is None:
-        return (
-            _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
-        )
-    if isinstance(time, _dt.datetime):
-        if time.tzinfo is None or time.utcoffset() is None:
-            raise InputError(
-                f"time {time.isoformat()} has no time zone; give an aware datetime, e.g. "
-                "datetime(2025, 3, 1, 9, 30, tzinfo=ZoneInfo('Asia/Shanghai'))"
-            )
-        text = time.isoformat()
-    elif isinstance(time, _dt.date):
-        text = time.isoformat()
-    elif isinstance(time, str):
-        text = time
-    else:
-        raise InputError(
-            f"time {time!r} is a {type(time).__name__}; give an aware datetime, a date or an "
-            "RFC 3339 string"
-        )
-    why = check_time(text)
-    if why is not None:
-        raise InputError(why)
-    return text
-
-
-# -- records --------------------------------------------------------------------------------------
-@attrs.frozen
-class Record:
-    """One line of a log, as read or written.
-
-    ``line`` holds the canonical JSON bytes (no newline); ``line_hash`` is their hex SHA-256 (the
-    next record's ``prev``) and ``leaf_hash`` their RFC 6962 leaf hash. ``offset`` is the byte at
-    which the line starts in the file. ``error`` is None for a well-formed line; otherwise it says
-    what is wrong and the other fields hold what could be read (``seq`` guessed from position).
-
-    ``body`` is parsed from ``line`` on each access, so every caller gets its own fresh dict;
-    keep the result when you need it more than once.
-    """
-
-    seq: int
-    prev: str
-    type: str
-    time: str
-    line: bytes = attrs.field(repr=False)
-    offset: int
-    leaf_hash: bytes = attrs.field(repr=False)
-    line_hash: str = attrs.field(repr=False)
-    error: str | None = None
-
     @property
-    def body(self) -> dict[str, Any]:
-        """The record's body, freshly parsed (raises LogError for a damaged line)."""
-        if self.error is not None:
-            raise LogError(f"record {self.seq} (byte {self.offset}) is damaged: {self.error}")
-        body: dict[str, Any] = json.loads(self.line)["body"]
-        return body
-
-
-def _record(line: bytes, offset: int, guess: int) -> Record:
-    """Parse one line leniently: a damaged line becomes a Record with ``error`` set."""
-    lh = hashlib.sha256(line).hexdigest()
-    leaf = leaf_hash(line)
-
-    def bad(why: str, seq: int = guess) -> Record:
-        return Record(seq, "", "", "", line, offset, leaf, lh, f"byte {offset}: {why}")
-
-    if not line:
-        return bad("an empty line")
-    try:
-        obj = canonical.loads(line)
-    except InputError as e:
-        return bad(f"the line is {e}" if str(e).startswith("not") else str(e))
-    if not isinstance(obj, dict):
-        return bad("the line is not a JSON object")
-    seq = obj.get("seq")
-    if not isinstance(seq, int) or isinstance(seq, bool) or seq < 0:
-        return bad(f"seq {seq!r} is not a non-negative integer")
-    if tuple(obj) != _KEYS:
-        missing = [k for k in _KEYS if k not in obj]
-        extra = sorted(set(obj) - set(_KEYS))
-        return bad(f"the record's keys are wrong (missing {missing}, unexpected {extra})", seq)
-    prev, type_, time, body = obj["prev"], obj["type"], obj["time"], obj["body"]
-    if not isinstance(prev, str) or not _HEX64.match(prev):
-        return bad(f"prev {prev!r} is not 64 lower-case hex digits", seq)
-    if not isinstance(type_, str) or not _TYPE.match(type_):
-        return bad(f"type {type_!r} is not a record type name", seq)
-    why = check_time(time) if isinstance(time, str) else f"time {time!r} is not a string"
-    if why is not None:
-        return bad(why, seq)
-    if not isinstance(body, dict):
-        return bad("body is not a JSON object", seq)
-    return Record(seq, prev, type_, time, line, offset, leaf, lh)
-
-
-def _records(data: bytes) -> list[Record]:
-    """Records of a log's complete lines (``data`` ends with a newline or is empty)."""
-    out: list[Record] = []
-    offset = 0
-    guess = 0
-    for line in data.split(b"\n")[:-1]:
-        r = _record(line, offset, guess)
-        out.append(r)
-        guess = r.seq + 1
-        offset += len(line) + 1
-    return out
-
-
-def _encode(seq: int, prev: str, type_: str, time_text: str, body: object) -> bytes:
-    """The canonical line for a new record (raises InputError and writes nothing on bad input)."""
-    if not isinstance(type_, str) or not _TYPE.match(type_):
-        raise InputError(
-            f"record type {type_!r} is not a type name: lower-case ASCII letter, then up to 63 of "
-            "a-z 0-9 _ . - (e.g. 'result')"
-        )
-    if not isinstance(body, Mapping):
-        raise InputError(f"the {type_} record's body is a {type(body).__name__}; give a dict")
-    body_bytes = canonical.dumps(dict(body), where="body")
-    # Keys in canonical order: body < prev < seq < time < type.
-    return b"".join(
-        [
-            b'{"body":',
-            body_bytes,
-            b',"prev":"',
-            prev.encode("ascii"),
-            b'","seq":',
-            str(seq).encode("ascii"),
-            b',"time":',
-            json.dumps(time_text, ensure_ascii=False).encode("utf-8"),
-            b',"type":"',
-            type_.encode("ascii"),
-            b'"}',
-        ]
-    )
-
-
-# -- checks ---------------------------------------------------------------------------------------
-def check_chain(records: Sequence[Record]) -> list[LogProblem]:
-    """Everything wrong with the chain of ``records`` (in file order), sorted by seq.
-
-    Reports damaged lines (not JSON, not canonical, wrong keys or types), duplicated, missing and
-    out-of-order seqs, a non-zero ``prev`` on record 0, and every link where record ``s``'s
-    ``prev`` is not the hash of record ``s-1``. A broken link is reported at ``s-1``, the record
-    whose bytes no longer hash to what its successor recorded: changing any byte of record ``s``
-    is reported at ``s`` as long as a later record exists. The last record's bytes are covered
-    only by a checkpoint (:func:`check_checkpoint`).
-    """
-    problems: list[LogProblem] = []
-    by_seq: dict[int, Record] = {}
-    duplicated: set[int] = set()
-    broken_seqs: set[int] = set()
-    top = -1
-    for r in records:
-        if r.error is not None:
-            problems.append(LogProblem(r.seq, f"record {r.seq} is damaged at {r.error}"))
-            broken_seqs.add(r.seq)
-            continue
-        if r.seq in by_seq:
-            first = by_seq[r.seq]
-            problems.append(
-                LogProblem(
-                    r.seq,
-                    f"seq {r.seq} appears twice (lines at bytes {first.offset} and {r.offset})",
-                )
-            )
-            duplicated.add(r.seq)
-            continue
-        if r.seq < top:
-            problems.append(
-                LogProblem(
-                    r.seq,
-                    f"record {r.seq} (byte {r.offset}) is out of order: it comes after record "
-                    f"{top}",
-                )
-            )
-        by_seq[r.seq] = r
-        top = max(top, r.seq)
-    # Missing seqs, one problem per run; a damaged line accounts for the seq it stands in for.
-    covered = set(by_seq) | broken_seqs
-    s = 0
-    while s <= top:
-        if s in covered:
-            s += 1
-            continue
-        end = s
-        while end + 1 <= top and end + 1 not in covered:
-            end += 1
-        after = by_seq.get(end + 1)
-        where = f" (the log jumps to record {end + 1} at byte {after.offset})" if after else ""
-        what = f"record {s} is" if s == end else f"records {s}-{end} are"
-        problems.append(LogProblem(s, f"{what} missing{where}"))
-        s = end + 1
-    for seq, r in by_seq.items():
-        if seq in duplicated:
-            continue
-        if seq == 0:
-            if r.prev != ZERO_HASH:
-                problems.append(
-                    LogProblem(
-                        0,
-                        f"record 0 has prev {r.prev[:16]}…, not 64 zeros: it is not "
-                        "the first record of a log, or was changed",
-                    )
-                )
-            continue
-        p = by_seq.get(seq - 1)
-        if p is None or seq - 1 in duplicated:
-            continue
-        if r.prev != p.line_hash:
-            problems.append(
-                LogProblem(
-                    p.seq,
-                    f"record {p.seq} (byte {p.offset}) does not hash to the prev stored in record "
-                    f"{seq}: record {p.seq} was changed after record {seq} was written, or record "
-                    f"{seq}'s prev was",
-                )
-            )
-    problems.sort(key=lambda p: -1 if p.seq is None else p.seq)
-    return problems
-
-
-def check_checkpoint(records: Sequence[Record], checkpoint: Checkpoint) -> list[LogProblem]:
-    """What ``checkpoint`` reveals about ``records`` (in file order): truncation or rewriting.
-
-    - fewer records than the checkpoint's size: truncated, reported at the first missing seq;
-    - line ``size-1`` no longer hashes to the checkpoint's ``head``: reported at ``size-1``;
-    - the first ``size`` lines no longer hash to its ``root``: reported with seq None (the tree
-      says that something changed, not where; the chain check usually says where);
-    - otherwise the RFC 6962 consistency proof from the checkpoint to the current log must verify.
-    """
-    from .merkle import verify_consistency
-
-    n, size = len(records), checkpoint.size
-    if n < size:
-        return [
-            LogProblem(
-                n,
-                f"the log has {n} records but checkpoint certified {size}: records {n}-{size - 1} "
-                "were removed (the log was truncated)",
-            )
-        ]
-    tree = MerkleTree(r.leaf_hash for r in records)
-    head = records[size - 1].line_hash if size else ZERO_HASH
-    if head != checkpoint.head:
-        return [
-            LogProblem(
-                size - 1 if size else None,
-                f"record {size - 1} is not the one the checkpoint certified (its SHA-256 is "
-                f"{head}, the checkpoint's head is {checkpoint.head}): it was changed",
-            )
-        ]
-    root = tree.root(size)
-    if root.hex() != checkpoint.root:
-        return [
-            LogProblem(
-                None,
-                f"the first {size} records no longer hash to the checkpoint's Merkle root "
-                f"{checkpoint.root} (now {root.hex()}): records before {size - 1} were rewritten",
-            )
-        ]
-    if 0 < size < n:
-        proof = tree.consistency_proof(size)
-        if not verify_consistency(size, n, bytes.fromhex(checkpoint.root), tree.root(), proof):
-            return [
-                LogProblem(None, f"the consistency proof from size {size} to {n} does not verify")
-            ]
-    return []
-
-
-# -- checkpoints ----------------------------------------------------------------------------------
-@attrs.frozen
-class Checkpoint:
-    """A log's size, RFC 6962 root and head (hash of the last line), to publish elsewhere.
-
-    JSON form (canonical, one line): ``{"format":"shuangsuiji-checkpoint/1","head":…,"root":…,
-    "size":N}``.
-    """
-
-    size: int
-    root: str
-    head: str
-
-    def __attrs_post_init__(self) -> None:
-        if isinstance(self.size, bool) or not isinstance(self.size, int) or self.size < 0:
-            raise InputError(f"checkpoint size {self.size!r} is not a non-negative integer")
-        for name in ("root", "head"):
-            value = getattr(self, name)
-            if not isinstance(value, str) or not _HEX64.match(value):
-                raise InputError(
-                    f"checkpoint {name} {value!r} is not 64 lower-case hex digits (a SHA-256)"
-                )
-        if self.size == 0 and self.head != ZERO_HASH:
-            raise InputError("checkpoint of an empty log must have head = 64 zeros")
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "format": CHECKPOINT_FORMAT,
-            "head": self.head,
-            "root": self.root,
-            "size": self.size,
-        }
-
-    def to_json(self) -> str:
-        """Canonical JSON text (RFC 8785), without a newline."""
-        return canonical.dumps(self.to_dict()).decode("utf-8")
-
-    @classmethod
-    def from_dict(cls, d: Any) -> Checkpoint:
-        if not isinstance(d, Mapping):
-            raise InputError(f"a checkpoint is a JSON object, not {type(d).__name__}")
-        if d.get("format") != CHECKPOINT_FORMAT:
-            raise InputError(f"checkpoint format {d.get('format')!r} is not {CHECKPOINT_FORMAT!r}")
-        extra = sorted(set(d) - {"format", "head", "root", "size"})
-        if extra:
-            raise InputError(f"checkpoint has unknown keys {extra}")
-        for k in ("size", "root", "head"):
-            if k not in d:
-                raise InputError(f"checkpoint has no {k!r}")
-        return cls(d["size"], d["root"], d["head"])
-
-    @classmethod
-    def from_json(cls, text: str | bytes) -> Checkpoint:
-        try:
-            d = json.loads(text)
-        except ValueError as e:
-            raise InputError(f"checkpoint is not JSON: {e}") from None
-        return cls.from_dict(d)
-
-    def save(self, path: str | os.PathLike[str]) -> Path:
-        """Write the JSON (plus newline) atomically: a temporary file, fsync, rename."""
-        p = Path(path)
-        tmp = p.with_name(f".{p.name}.tmp-{os.getpid()}")
-        with open(tmp, "wb") as f:
-            f.write(self.to_json().encode("utf-8") + b"\n")
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, p)
-        _fsync_dir(p.parent)
-        return p
-
-    @classmethod
-    def load(cls, path: str | os.PathLike[str]) -> Checkpoint:
-        try:
-            data = Path(path).read_bytes()
-        except OSError as e:
-            raise InputError(f"cannot read checkpoint {os.fspath(path)!r}: {e.strerror}") from None
-        try:
-            return cls.from_json(data)
-        except InputError as e:
-            raise InputError(f"{os.fspath(path)}: {e}") from None
+    def records(self) -> list[Record]:
+        """The records of the complete lines before the fragment (damaged ones have ``error``)."""
+        if self._records is None:
+            self._records = _records(self._complete)
+        return list(self._records)
 
 
 # -- files and locks ------------------------------------------------------------------------------
-def _fsync_dir(directory: Path) -> None:
-    """Make a created, renamed or truncated entry durable (a no-op where directories can't open)."""
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
 def _lock_holder(fd: int) -> str:
     """' by process N' from /proc/locks for the file behind ``fd``, or '' when unknown."""
     try:
@@ -520,10 +143,10 @@ def _lock(fd: int, path: Path) -> None:
     if sys.platform == "win32":  # pragma: no cover - POSIX only; see the module docstring
         import msvcrt
 
+        # Windows locks are mandatory: lock one byte far past any real log's end (the CRT takes
+        # a 32-bit position), so that readers of the records are never blocked.
         try:
-            os.lseek(
-                fd, 1 << 62, os.SEEK_SET
-            )  # a byte far past the end, so readers are not blocked
+            os.lseek(fd, 0x7FFFFFFE, os.SEEK_SET)
             msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
         except OSError:
             raise LogError(f"{os.fspath(path)} is locked by another writer") from None
@@ -559,7 +182,7 @@ def _read(fd: int) -> bytes:
 def _torn(path: Path, data: bytes) -> TornLogError | None:
     if data and not data.endswith(b"\n"):
         offset = data.rfind(b"\n") + 1
-        return TornLogError(path, offset, len(data) - offset)
+        return TornLogError(path, offset, len(data) - offset, data[:offset])
     return None
 
 
