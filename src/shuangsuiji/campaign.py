@@ -757,6 +757,30 @@ class Campaign:
         st.add(rec.seq, "notice", body, rec.time)
         return int(rec.seq)
 
+    def correct_notice(
+        self, seq: int, notice: Any, *, reason: str, where: str | None = None, time: Any = None
+    ) -> int:
+        """Record that the notice published at ``seq`` was replaced by ``notice`` (a corrected
+        rendering, e.g. after a redaction was missed); returns the new seq. The record of the
+        first notice stays, as every record does."""
+        st = self._state
+        if not isinstance(reason, str) or not reason.strip():
+            raise InputError("correct_notice: give the reason for the correction (reason=...)")
+        if seq not in st.notices:
+            raise InputError(f"correct_notice: record {seq} is not a notice")
+        body = notice_body(notice, where)
+        if body["kind"] != st.notices[seq].get("kind"):
+            raise InputError(
+                f"correct_notice: record {seq} is a {st.notices[seq].get('kind')} notice, not a "
+                f"{body['kind']} notice"
+            )
+        t = moment(time)
+        self._not_before_last(t)
+        full = {"corrects": seq, "reason": reason, "notice": body}
+        rec = self._log.append("correction", full, time=t)
+        st.add(rec.seq, "correction", full, rec.time)
+        return int(rec.seq)
+
 
 NOTICE_KINDS = ("plan", "task", "result")
 
