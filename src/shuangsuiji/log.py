@@ -314,7 +314,7 @@ class Log:
         fd = self._writable()
         seq, prev = len(self._records), self.head
         lines: list[bytes] = []
-        made: list[tuple[int, str, str, str]] = []
+        made: list[tuple[int, str, str, str, str]] = []
         for entry in entries:
             if not isinstance(entry, (tuple, list)) or len(entry) not in (2, 3):
                 raise InputError(
@@ -324,8 +324,9 @@ class Log:
             time = _time_text(entry[2] if len(entry) == 3 else None)
             line = _encode(seq, prev, type_, time, body)
             lines.append(line)
-            made.append((seq, prev, type_, time))
-            prev = hashlib.sha256(line).hexdigest()
+            line_hash = hashlib.sha256(line).hexdigest()
+            made.append((seq, prev, type_, time, line_hash))
+            prev = line_hash
             seq += 1
         if not lines:
             return []
@@ -353,9 +354,8 @@ class Log:
             raise
         out: list[Record] = []
         offset = self._nbytes
-        for line, (seq, prev, type_, time) in zip(lines, made):
-            lh = hashlib.sha256(line).hexdigest()
-            out.append(Record(seq, prev, type_, time, line, offset, leaf_hash(line), lh))
+        for line, (seq, prev, type_, time, line_hash) in zip(lines, made):
+            out.append(Record(seq, prev, type_, time, line, offset, leaf_hash(line), line_hash))
             offset += len(line) + 1
         self._records.extend(out)
         self._tree.extend(r.leaf_hash for r in out)

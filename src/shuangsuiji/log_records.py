@@ -9,6 +9,7 @@ SHA-256 of the previous line's bytes (no newline), 64 zeros for seq 0.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import hashlib
 import json
 import re
@@ -42,6 +43,7 @@ class LogProblem(NamedTuple):
 
 
 # -- times ----------------------------------------------------------------------------------------
+@functools.lru_cache(maxsize=4096)  # records written together often share their time
 def check_time(text: str) -> str | None:
     """Why ``text`` is not an RFC 3339 date or date-time with offset, or None when it is."""
     m = _TIME.match(text)
