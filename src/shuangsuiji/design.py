@@ -28,20 +28,26 @@ import numpy.typing as npt
 
 __all__ = [
     "GRID",
+    "CellError",
     "IdLookup",
     "SizeDist",
+    "absorbs",
     "allocate",
     "bernoulli",
     "decimal_rate",
     "exact_sum",
     "lexmin",
+    "lexmin_segments",
     "pips",
+    "pips_table",
     "prn_order",
     "quantize",
+    "quantize_table",
     "rate_size",
     "smallest",
     "systematic",
 ]
+
 
 class IdLookup(Protocol):
     """IDs as UTF-8 bytes by position: a numpy ``S`` array, or anything indexed like one."""
@@ -157,9 +163,7 @@ def lexmin(id_bytes: IdLookup, candidates: npt.NDArray[np.intp]) -> int:
     return int(cand[keep[0]])
 
 
-def quantize(
-    pi: npt.NDArray[np.float64], n: int, id_bytes: IdLookup
-) -> npt.NDArray[np.uint64]:
+def quantize(pi: npt.NDArray[np.float64], n: int, id_bytes: IdLookup) -> npt.NDArray[np.uint64]:
     """π on the grid of 2**-64: ``q = floor(π * 2**64)`` with Σq = (n - #certain) * 2**64 exactly.
 
     Certainty units (π = 1) get q = 0 here and are taken outright; zero-π units get q = 0. The
@@ -191,6 +195,166 @@ def quantize(
     return q
 
 
+class CellError(ValueError):
+    """A design error in one cell of a table (``cell`` is its index)."""
+
+    def __init__(self, cell: int, message: str) -> None:
+        super().__init__(message)
+        self.cell = cell
+
+
+def _group_sums(
+    w: npt.NDArray[np.float64], count: npt.NDArray[np.intp], free: npt.NDArray[np.bool_]
+) -> npt.NDArray[np.float64]:
+    """Per row, the correctly rounded Σ count·w over ``free`` entries (what :func:`exact_sum`
+    gives for the units expanded); inf beyond the float range.
+
+    Integer weights with a float total below 2**52 are summed in float64, which is then exact
+    (every product and partial sum is an integer below 2**53); other rows exactly as fractions.
+    """
+    terms = np.where(free, count * w, 0.0)
+    out: npt.NDArray[np.float64] = terms.sum(axis=1)
+    slow = ~(out < 2.0**52)
+    if not bool((w == np.floor(w)).all()):
+        slow[:] = True
+    for c in np.flatnonzero(slow & free.any(axis=1)).tolist():
+        g = np.flatnonzero(free[c])
+        exact = sum(
+            (Fraction(float(x)) * int(k) for x, k in zip(w[c, g].tolist(), count[c, g].tolist())),
+            Fraction(0),
+        )
+        try:
+            out[c] = float(exact)
+        except OverflowError:
+            out[c] = math.inf
+    return out
+
+
+def pips_table(
+    w: npt.NDArray[np.float64], count: npt.NDArray[np.intp], n: npt.NDArray[np.int64]
+) -> npt.NDArray[np.float64]:
+    """:func:`pips` for many cells at once, on groups of units that share a weight.
+
+    Row c is a cell, column g a group of ``count[c, g]`` units of weight ``w[c, g]``; ``n[c]``
+    is the cell's size. Each group gets the π :func:`pips` gives each of its units, bit for
+    bit: the same capping rounds, the same correctly rounded sums (:func:`_group_sums`) and the
+    same two IEEE operations per value. Raises :class:`CellError` naming the first bad cell.
+    """
+    w = np.asarray(w, np.float64)
+    pos = (w > 0) & (count > 0)
+    npos = np.where(pos, count, 0).sum(axis=1)
+    bad = np.flatnonzero((n < 0) | (n > npos))
+    if bad.size:
+        c = int(bad[0])
+        raise CellError(
+            c, f"cannot draw {int(n[c])} from {int(npos[c])} units with positive weight"
+        )
+    pi = np.zeros(w.shape, np.float64)
+    certain = np.zeros(w.shape, bool)
+    n_rem = np.asarray(n, np.int64).copy()
+    active = n_rem > 0
+    while active.any():
+        free = pos & ~certain & active[:, None]
+        total = _group_sums(w, count, free)
+        inf = np.flatnonzero(active & ~np.isfinite(total))
+        if inf.size:
+            raise CellError(int(inf[0]), "the weights sum beyond the float range; scale them down")
+        with np.errstate(divide="ignore", invalid="ignore"):
+            p = (n_rem.astype(np.float64)[:, None] * w) / total[:, None]
+        newly = free & (p >= 1.0)
+        done = active & ~newly.any(axis=1)
+        take = free & done[:, None]
+        pi[take] = p[take]
+        certain |= newly
+        n_rem -= np.where(newly, count, 0).sum(axis=1)
+        active &= ~done & (n_rem > 0)
+    pi[certain] = 1.0
+    return pi
+
+
+def quantize_table(
+    pi: npt.NDArray[np.float64], count: npt.NDArray[np.intp]
+) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.int64], npt.NDArray[np.bool_]]:
+    """:func:`quantize` for many cells at once, on groups of units that share a π.
+
+    Returns ``(q, deficit, candidates)``: each group's grid value, each cell's signed deficit
+    D (wrapping arithmetic, as in :func:`quantize`), and the groups whose units may receive it
+    (the free units with the largest q). Which unit receives D depends on IDs, so it is left to
+    the caller: :func:`lexmin_segments` over the candidates' units, then :func:`absorb`.
+    """
+    certain = pi >= 1.0
+    free = (pi > 0) & ~certain
+    q = np.zeros(pi.shape, _U64)
+    q[free] = (pi[free] * float(GRID)).astype(_U64)
+    total = (count.astype(_U64) * q).sum(axis=1, dtype=_U64)  # wraps modulo 2**64
+    deficit = (_U64(0) - total).view(np.int64)
+    pool = free & (count > 0)
+    qmax = np.where(pool, q, _U64(0)).max(axis=1, initial=_U64(0))
+    candidates = pool & (q == qmax[:, None]) & (deficit != 0)[:, None]
+    if bool(((deficit != 0) & ~pool.any(axis=1)).any()):
+        raise ArithmeticError("π deficit could not be placed; π does not sum to n")
+    return q, deficit, candidates
+
+
+def absorbs(q: int, deficit: int) -> bool:
+    """Whether one unit with grid value ``q`` takes the whole deficit (else several units do)."""
+    return q + deficit < GRID if deficit > 0 else q >= -deficit
+
+
+def _id_words(id_bytes: npt.NDArray[np.bytes_]) -> list[npt.NDArray[Any]]:
+    """Views of each row's big-endian 64-bit words, in order of significance, without copying.
+
+    A last partial word is read through the row's final 8 bytes and masked to its own bytes,
+    which orders rows exactly as the NUL-padded word would.
+    """
+    width = id_bytes.dtype.itemsize
+    if width < 8 or not id_bytes.flags.c_contiguous:
+        pad = -(-width // 8) * 8
+        mat = np.ascontiguousarray(id_bytes.astype(f"S{pad}")).view(">u8")
+        return [mat.reshape(-1, pad // 8)[:, j] for j in range(pad // 8)]
+    raw = id_bytes.view(np.uint8).reshape(-1)
+    n = id_bytes.shape[0]
+    words: list[npt.NDArray[Any]] = [
+        np.ndarray((n,), ">u8", raw, 8 * j, (width,)) for j in range(width // 8)
+    ]
+    if width % 8:
+        words.append(np.ndarray((n,), ">u8", raw, width - 8, (width,)))
+    return words
+
+
+def lexmin_segments(
+    id_bytes: npt.NDArray[np.bytes_], rows: npt.NDArray[np.intp], segment: npt.NDArray[np.intp]
+) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+    """For each distinct ``segment`` value, which of ``rows`` has the smallest ID (UTF-8 bytes).
+
+    Returns ``(segments, positions into rows)``, segments ascending. IDs must be distinct
+    within a segment. IDs are compared as big-endian 64-bit words, one word at a time, and
+    only the candidates still tied are read for the next word, as :func:`lexmin` does for one
+    set.
+    """
+    k = segment.shape[0]
+    if k == 0:
+        return np.empty(0, np.intp), np.empty(0, np.intp)
+    small = np.int16 if int(segment.max()) < 1 << 15 else np.int64  # radix-sorted when small
+    order = np.argsort(segment.astype(small), kind="stable")
+    seg = segment[order]
+    cand = rows[order]
+    width = id_bytes.dtype.itemsize
+    partial = width % 8 and width >= 8 and id_bytes.flags.c_contiguous
+    words = _id_words(id_bytes)
+    for j, view in enumerate(words):
+        col = view[cand].astype(_U64)
+        if partial and j == len(words) - 1:
+            col &= _U64((1 << (8 * (width % 8))) - 1)
+        first = np.flatnonzero(np.concatenate([[True], seg[1:] != seg[:-1]]))
+        low = np.minimum.reduceat(col, first)
+        keep = col == np.repeat(low, np.diff(np.append(first, seg.size)))
+        seg, cand, order = seg[keep], cand[keep], order[keep]
+        if seg.size == first.size:
+            break
+    return seg.astype(np.intp), order.astype(np.intp)
+
+
 def prn_order(h: npt.NDArray[np.uint64], id_bytes: IdLookup) -> npt.NDArray[np.intp]:
     """Positions sorted by PRN ``h``, equal ``h`` (probability ~n**2/2**65) by ID bytes."""
     order = np.argsort(h)
@@ -220,9 +384,7 @@ def systematic(q_ordered: npt.NDArray[np.uint64], start: int) -> npt.NDArray[np.
     return out
 
 
-def smallest(
-    h: npt.NDArray[np.uint64], n: int, id_bytes: IdLookup
-) -> npt.NDArray[np.intp]:
+def smallest(h: npt.NDArray[np.uint64], n: int, id_bytes: IdLookup) -> npt.NDArray[np.intp]:
     """Positions of the ``n`` smallest PRNs (ties at the boundary by ID bytes): an SRS of size n."""
     size = h.shape[0]
     if n <= 0:
@@ -316,8 +478,12 @@ def _water_fill(
         lam = Fraction(0)
     else:
         points = sorted(
-            {Fraction(b) / shares[h] for h in range(k) if shares[h] > 0
-             for b in (lower[h], upper[h])}
+            {
+                Fraction(b) / shares[h]
+                for h in range(k)
+                if shares[h] > 0
+                for b in (lower[h], upper[h])
+            }
         )
         prev = Fraction(0)
         lam_opt: Fraction | None = None
@@ -325,9 +491,13 @@ def _water_fill(
             if f(b) >= total:
                 # f is linear on [prev, b]: slope = Σ share over strata strictly inside bounds
                 slope = sum(
-                    (shares[h] for h in range(k)
-                     if shares[h] > 0 and lower[h] <= prev * shares[h]
-                     and upper[h] >= b * shares[h]),
+                    (
+                        shares[h]
+                        for h in range(k)
+                        if shares[h] > 0
+                        and lower[h] <= prev * shares[h]
+                        and upper[h] >= b * shares[h]
+                    ),
                     Fraction(0),
                 )
                 lam_opt = prev + (total - f(prev)) / slope if slope else b

@@ -29,9 +29,18 @@ from .prn import prn_hash
 from .registry import Targets
 from .seed import Seed
 from .selection import InclusionProbabilities, Selection, StratumSummary
-from .strata import Cells, cells_of, class_values, eligible_rows
+from .sorting import CHUNK, UnitOrder, order_units
+from .strata import Cells, cells_of, class_groups, eligible_rows
 
-__all__ = ["ALGORITHM", "Cell", "TaskDesign", "draw", "inclusion_probabilities", "plan_designs"]
+__all__ = [
+    "ALGORITHM",
+    "Cell",
+    "TaskDesign",
+    "Units",
+    "draw",
+    "inclusion_probabilities",
+    "plan_designs",
+]
 
 ALGORITHM = "shuangsuiji-draw/1"
 SIZE_TAG = "shuangsuiji/size/v1"
@@ -65,25 +74,17 @@ class MemberIds:
 
 @attrs.frozen(eq=False)
 class Cell:
-    """One stratum cell of a task, with its design and every member's π (no seed involved)."""
+    """One stratum cell of a task: its label, design and size (no seed involved)."""
 
     label: str
-    members: npt.NDArray[np.intp]
+    population: int
     method: str  # "census" | "none" | "srs" | "pips"
     size: D.SizeDist
-    pi: npt.NDArray[np.float64]
     rate: float | None = None
-    q_low: npt.NDArray[np.uint64] | None = None
-    q_high: npt.NDArray[np.uint64] | None = None
-    certain_low: npt.NDArray[np.bool_] | None = None
-    certain_high: npt.NDArray[np.bool_] | None = None
 
-    @property
-    def population(self) -> int:
-        return int(self.members.size)
-
-    def summary(self, task: str, drawn: int | None = None) -> StratumSummary:
-        pos = self.pi[self.pi > 0]
+    def summary(
+        self, task: str, pi_min: float, pi_max: float, drawn: int | None = None
+    ) -> StratumSummary:
         return StratumSummary(
             task=task,
             stratum=self.label,
@@ -91,19 +92,68 @@ class Cell:
             population=self.population,
             expected=float(self.size.expected),
             size=(self.size.low,) if self.size.fixed else (self.size.low, self.size.high),
-            pi_min=float(pos.min()) if pos.size else 0.0,
-            pi_max=float(pos.max()) if pos.size else 0.0,
+            pi_min=pi_min,
+            pi_max=pi_max,
             rate=self.rate,
             drawn=drawn,
         )
 
 
 @attrs.frozen(eq=False)
+class Units:
+    """π and grid values q of a task's eligible units (``Cells.rows`` order), stored by group.
+
+    ``group[i]`` is unit i's cell-group ``cell * ngroup + g``: units of one cell and group share
+    a weight, hence π, q and certainty, which the tables hold once per cell-group. A few units
+    differ from their group (the receivers of a cell's grid deficit, spec §6.1): their values
+    are in ``exc_*``. With a numeric weight column (``per_unit``) the tables have one entry
+    per unit instead, and ``group`` is just the cell.
+    """
+
+    group: npt.NDArray[np.intp]
+    ngroup: int
+    per_unit: bool
+    pi: npt.NDArray[np.float64]
+    q_low: npt.NDArray[np.uint64] | None = None
+    q_high: npt.NDArray[np.uint64] | None = None
+    certain_low: npt.NDArray[np.bool_] | None = None
+    certain_high: npt.NDArray[np.bool_] | None = None
+    exc_pos: npt.NDArray[np.intp] = attrs.field(factory=lambda: np.empty(0, np.intp))
+    exc_pi: npt.NDArray[np.float64] = attrs.field(factory=lambda: np.empty(0))
+    exc_q_low: npt.NDArray[np.uint64] = attrs.field(factory=lambda: np.empty(0, np.uint64))
+    exc_q_high: npt.NDArray[np.uint64] = attrs.field(factory=lambda: np.empty(0, np.uint64))
+
+    def index(self, pos: npt.NDArray[np.intp]) -> npt.NDArray[np.intp]:
+        """Table entries of the units at eligible positions ``pos``."""
+        return pos if self.per_unit else self.group[pos]
+
+    def pi_at(self, pos: npt.NDArray[np.intp]) -> npt.NDArray[np.float64]:
+        """π of the units at eligible positions ``pos``."""
+        out = self.pi[self.index(pos)]
+        if self.exc_pos.size:
+            hit = np.isin(pos, self.exc_pos)
+            if hit.any():
+                out[hit] = self.exc_pi[np.searchsorted(self.exc_pos, pos[hit])]
+        return out
+
+
+@attrs.frozen(eq=False)
 class TaskDesign:
     task: Task
     eligible: int
-    cells: tuple[Cell, ...]
-    rows: npt.NDArray[np.intp]  # every cell's members, cell after cell
+    cells: Cells
+    specs: tuple[Cell, ...]
+    units: Units
+    pi_min: npt.NDArray[np.float64]  # per cell, over units with π > 0 (0 if none)
+    pi_max: npt.NDArray[np.float64]
+
+    def summaries(self, drawn: npt.NDArray[np.intp] | None = None) -> list[StratumSummary]:
+        name = self.task.name
+        lo, hi = self.pi_min.tolist(), self.pi_max.tolist()
+        if drawn is None:
+            return [cell.summary(name, lo[c], hi[c]) for c, cell in enumerate(self.specs)]
+        d = drawn.tolist()
+        return [cell.summary(name, lo[c], hi[c], d[c]) for c, cell in enumerate(self.specs)]
 
 
 # -- sizes ----------------------------------------------------------------------------------------
@@ -118,9 +168,12 @@ def _resolve_keys(
     for c, label in enumerate(cells.labels):
         names = [label] + ([cells.parts[c][0]] if bare and cells.parts[c] else [])
         hit = [k for k in names if k in given]
-        if bare and hit and hit[0] != label and sum(
-            1 for p in cells.parts if p and p[0] == hit[0]
-        ) > 1:
+        if (
+            bare
+            and hit
+            and hit[0] != label
+            and sum(1 for p in cells.parts if p and p[0] == hit[0]) > 1
+        ):
             raise InputError(
                 f"task {task.name!r}, key '{key}.{hit[0]}': matches more than one stratum; "
                 "use the full labels"
@@ -144,8 +197,6 @@ def _resolve_keys(
 def _weights(task: Task, targets: Targets, rows: npt.NDArray[np.intp]) -> npt.NDArray[np.float64]:
     risk = task.risk
     assert risk is not None
-    if risk.mode == "weights":
-        return class_values(task, targets, rows, "risk.weights", dict(risk.weights))
     try:
         column = targets.column(risk.column)
     except InputError as exc:
@@ -172,17 +223,15 @@ def _weights(task: Task, targets: Targets, rows: npt.NDArray[np.intp]) -> npt.ND
     return w
 
 
-def _cell_sizes(
-    task: Task, cells: Cells, caps: list[int]
-) -> list[tuple[D.SizeDist, float | None]]:
+def _cell_sizes(task: Task, cells: Cells, caps: list[int]) -> list[tuple[D.SizeDist, float | None]]:
     size = task.size
     risk = task.risk
-    pops = [int(cells.starts[c + 1] - cells.starts[c]) for c in range(len(cells))]
+    pops = cells.counts.tolist()
     if risk is not None and risk.mode == "rates":
         rates = dict(risk.rates)
         for c, cls in enumerate(cells.classes):
             if cls not in rates:
-                rows_txt = ", ".join(str(int(r)) for r in np.sort(cells.members(c))[:3])
+                rows_txt = ", ".join(str(int(r)) for r in cells.rows[cells.code == c][:3])
                 raise InputError(
                     f"task {task.name!r}, key 'risk.rates': no rate for "
                     f"{risk.column}={cls!r} (rows {rows_txt}); give every class (0 leaves it "
@@ -191,8 +240,10 @@ def _cell_sizes(
         rounding = size.rounding if size is not None else "ceil"
         minimum = size.minimum if size is not None else 0
         return [
-            (D.rate_size(pops[c], rates[str(cells.classes[c])], rounding, minimum, caps[c]),
-             rates[str(cells.classes[c])])
+            (
+                D.rate_size(pops[c], rates[str(cells.classes[c])], rounding, minimum, caps[c]),
+                rates[str(cells.classes[c])],
+            )
             for c in range(len(cells))
         ]
     assert size is not None
@@ -219,8 +270,10 @@ def _cell_sizes(
     elif size.allocation == "equal":
         shares = [Fraction(1) for _ in caps]
     else:
-        p = [D.decimal_rate(x) for x in _resolve_keys(task, cells, size.anticipated,
-                                                      "size.anticipated")]
+        p = [
+            D.decimal_rate(x)
+            for x in _resolve_keys(task, cells, size.anticipated, "size.anticipated")
+        ]
         # p(1-p) exactly, then one correctly rounded sqrt: symmetric in p and 1-p (spec §5.1)
         shares = [
             Fraction(caps[c]) * Fraction(math.sqrt(float(p[c] * (1 - p[c]))))
@@ -246,50 +299,229 @@ def _pips_grid(
     return q, certain, np.where(certain, 1.0, q.astype(np.float64) / float(D.GRID))
 
 
+def _stated(q: npt.NDArray[np.uint64], certain: npt.NDArray[np.bool_]) -> npt.NDArray[np.float64]:
+    """π as stated: 1 for certain units, else q / 2**64 (spec §6.1)."""
+    return np.where(certain, 1.0, q.astype(np.float64) / float(D.GRID))
+
+
+def _mix(
+    pi_low: npt.NDArray[np.float64],
+    pi_high: npt.NDArray[np.float64],
+    f: npt.NDArray[np.float64],
+    fixed: npt.NDArray[np.bool_],
+) -> npt.NDArray[np.float64]:
+    """π under random rounding: (1 - f)·π(n_lo) + f·π(n_lo + 1); π(n_lo) for fixed sizes."""
+    return np.where(fixed, pi_low, (1.0 - f) * pi_low + f * pi_high)
+
+
+def _methods(
+    sizes: list[tuple[D.SizeDist, float | None]], pops: list[int], pips_mode: bool
+) -> list[str]:
+    out = []
+    for (dist, _), N in zip(sizes, pops):
+        if dist.high == 0:
+            out.append("none")
+        elif not pips_mode:
+            out.append("census" if dist.low == N else "srs")
+        else:
+            out.append("pips")
+    return out
+
+
+def _receivers(
+    targets: Targets, cells: Cells, group: npt.NDArray[np.intp], candidates: npt.NDArray[np.bool_]
+) -> dict[int, int]:
+    """Per cell with candidate groups, the eligible position of its candidate with the smallest ID."""
+    if not candidates.any():
+        return {}
+    pos = np.flatnonzero(candidates.reshape(-1)[group])
+    cell, at = D.lexmin_segments(targets.id_bytes, cells.rows[pos], cells.code[pos])
+    return dict(zip(cell.tolist(), pos[at].tolist()))
+
+
+def _grouped_pips(
+    task: Task,
+    targets: Targets,
+    cells: Cells,
+    group: npt.NDArray[np.intp],
+    w: npt.NDArray[np.float64],
+    count: npt.NDArray[np.intp],
+    specs: list[Cell],
+) -> Units:
+    """π and q of every (cell, group) at once (:func:`design.pips_table`), deficits placed."""
+    ncell, ngroup = count.shape
+    fixed = np.array([c.size.fixed for c in specs], bool)
+    sizes = {
+        "low": np.array([c.size.low if c.method == "pips" else 0 for c in specs], np.int64),
+        "high": np.array([c.size.high if c.method == "pips" else 0 for c in specs], np.int64),
+    }
+    wt = np.broadcast_to(w, (ncell, ngroup))
+    out: dict[str, tuple[Any, Any, Any]] = {}
+    exc: dict[int, dict[str, int]] = {}  # eligible position -> its own q, by size
+    for which in ("low", "high"):
+        n = sizes[which]
+        if which == "high":
+            n = np.where(fixed, 0, n)  # fixed cells have no second design
+        try:
+            pi = D.pips_table(wt, count, n)
+        except D.CellError as exc_:
+            raise InputError(
+                f"task {task.name!r}, key 'risk', stratum {cells.labels[exc_.cell]!r}: {exc_}"
+            ) from None
+        q, deficit, cand = D.quantize_table(pi, count)
+        certain = pi >= 1.0
+        qmax = np.where(cand, q, np.uint64(0)).max(axis=1)
+        simple = np.array(
+            [D.absorbs(int(a), int(b)) for a, b in zip(qmax.tolist(), deficit.tolist())], bool
+        )
+        for c, p in _receivers(targets, cells, group, cand & simple[:, None]).items():
+            exc.setdefault(p, {})[which] = int(q[c].max(where=cand[c], initial=0)) + int(deficit[c])
+        for c in np.flatnonzero((deficit != 0) & ~simple).tolist():
+            # the deficit spills over several units (π within 2**-40 of 0 or 1): unit by unit
+            pos = np.flatnonzero(cells.code == c)
+            ids = MemberIds(targets.id_bytes, cells.rows[pos])
+            qu = D.quantize(pi.reshape(-1)[group[pos]], int(n[c]), ids)
+            own = qu != q.reshape(-1)[group[pos]]
+            for p, v in zip(pos[own].tolist(), qu[own].tolist()):
+                exc.setdefault(p, {})[which] = int(v)
+        out[which] = (q.reshape(-1), certain.reshape(-1), pi)
+    q_low, c_low, _ = out["low"]
+    q_high, c_high, _ = out["high"]
+    f = np.array([float(c.size.p_high) for c in specs])[:, None]
+    pi_tab = _mix(
+        _stated(q_low, c_low).reshape(ncell, ngroup),
+        _stated(q_high, c_high).reshape(ncell, ngroup),
+        f,
+        fixed[:, None],
+    ).reshape(-1)
+    exc_pos = np.array(sorted(exc), np.intp)
+    e_low = np.array([exc[p].get("low", int(q_low[group[p]])) for p in exc_pos.tolist()], np.uint64)
+    e_high = np.array(
+        [exc[p].get("high", int(q_high[group[p]])) for p in exc_pos.tolist()], np.uint64
+    )
+    g = group[exc_pos]
+    e_pi = _mix(
+        _stated(e_low, c_low[g]), _stated(e_high, c_high[g]), f[g // ngroup, 0], fixed[g // ngroup]
+    )
+    return Units(
+        group, ngroup, False, pi_tab, q_low, q_high, c_low, c_high, exc_pos, e_pi, e_low, e_high
+    )
+
+
+def _unit_pips(
+    task: Task, targets: Targets, cells: Cells, w: npt.NDArray[np.float64], specs: list[Cell]
+) -> Units:
+    """π and q unit by unit, cell by cell (a numeric weight column: few units share a weight)."""
+    m = cells.rows.size
+    pi = np.zeros(m)
+    q_low, q_high = np.zeros(m, np.uint64), np.zeros(m, np.uint64)
+    c_low, c_high = np.zeros(m, bool), np.zeros(m, bool)
+    order, starts = cells.order, cells.starts
+    for c, cell in enumerate(specs):
+        if cell.method != "pips":
+            continue
+        pos = order[starts[c] : starts[c + 1]]
+        wc = w[pos]
+        ids = MemberIds(targets.id_bytes, cells.rows[pos])
+        dist = cell.size
+        try:
+            ql, cl, p = _pips_grid(wc, dist.low, ids)
+            q_low[pos], c_low[pos] = ql, cl
+            if not dist.fixed:
+                qh, ch, p_h = _pips_grid(wc, dist.high, ids)
+                q_high[pos], c_high[pos] = qh, ch
+                f = float(dist.p_high)
+                p = (1.0 - f) * p + f * p_h
+        except ValueError as exc:
+            raise InputError(
+                f"task {task.name!r}, key 'risk', stratum {cell.label!r}: {exc}"
+            ) from None
+        pi[pos] = p
+    return Units(cells.code, 1, True, pi, q_low, q_high, c_low, c_high)
+
+
+def _pi_range(
+    cells: Cells, units: Units, count: npt.NDArray[np.intp] | None
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """Per cell, the smallest and largest π > 0 (0 when no unit has π > 0)."""
+    ncell = len(cells)
+    if units.per_unit:
+        pi = units.pi[cells.order]
+        pos = pi > 0
+        lo, hi = np.full(ncell, np.inf), np.full(ncell, -np.inf)
+        some = np.flatnonzero(cells.counts > 0)  # reduceat needs non-empty segments
+        if some.size:
+            lo[some] = np.minimum.reduceat(np.where(pos, pi, np.inf), cells.starts[some])
+            hi[some] = np.maximum.reduceat(np.where(pos, pi, -np.inf), cells.starts[some])
+    else:
+        assert count is not None
+        tab = units.pi.reshape(ncell, units.ngroup)
+        pos = (tab > 0) & (count.reshape(ncell, units.ngroup) > 0)
+        lo = np.where(pos, tab, np.inf).min(axis=1)
+        hi = np.where(pos, tab, -np.inf).max(axis=1)
+        if units.exc_pos.size:
+            c = cells.code[units.exc_pos]
+            e = units.exc_pi
+            np.minimum.at(lo, c[e > 0], e[e > 0])
+            np.maximum.at(hi, c[e > 0], e[e > 0])
+    return np.where(np.isfinite(lo), lo, 0.0), np.where(np.isfinite(hi), hi, 0.0)
+
+
 def _design_task(task: Task, targets: Targets, general_max_rate: float) -> TaskDesign:
     rows = eligible_rows(task, targets)
     cells = cells_of(task, targets, rows)
+    ncell = len(cells)
+    risk = task.risk
     pips_mode = (
-        task.risk is not None
-        and task.risk.mode in ("weights", "column")
+        risk is not None
+        and risk.mode in ("weights", "column")
         and (task.size is None or task.size.mode != "census")
     )
-    weights = _weights(task, targets, cells.rows) if pips_mode else None
-    caps = []
-    for c in range(len(cells)):
-        lo, hi = int(cells.starts[c]), int(cells.starts[c + 1])
-        caps.append(int((weights[lo:hi] > 0).sum()) if weights is not None else hi - lo)
+    count: npt.NDArray[np.intp] | None = None
+    w_units: npt.NDArray[np.float64] | None = None
+    if pips_mode and risk is not None and risk.mode == "weights":
+        group, values, count = class_groups(
+            task, targets, cells, "risk.weights", dict(risk.weights)
+        )
+        ngroup = values.size
+        caps = count.reshape(ncell, ngroup)[:, values > 0].sum(axis=1).tolist()
+    elif pips_mode:
+        w_units = _weights(task, targets, cells.rows)
+        group, ngroup = cells.code, 1
+        caps = np.bincount(cells.code, weights=w_units > 0, minlength=ncell).astype(int).tolist()
+    else:
+        group, ngroup, count = cells.code, 1, cells.counts
+        caps = cells.counts.tolist()
     sizes = _cell_sizes(task, cells, caps)
-    out: list[Cell] = []
-    for c, (dist, rate) in enumerate(sizes):
-        lo, hi = int(cells.starts[c]), int(cells.starts[c + 1])
-        members = cells.rows[lo:hi]
-        N = hi - lo
-        if dist.high == 0:
-            out.append(Cell(cells.labels[c], members, "none", dist, np.zeros(N), rate))
-        elif weights is None and dist.low == N:
-            out.append(Cell(cells.labels[c], members, "census", dist, np.ones(N), rate))
-        elif weights is None:
-            pi = np.full(N, float(dist.expected / N))
-            out.append(Cell(cells.labels[c], members, "srs", dist, pi, rate))
-        else:
-            w = weights[lo:hi]
-            ids = MemberIds(targets.id_bytes, members)
-            try:
-                ql, cl, pi = _pips_grid(w, dist.low, ids)
-                qh = ch = None
-                if not dist.fixed:
-                    qh, ch, pi_h = _pips_grid(w, dist.high, ids)
-                    f = float(dist.p_high)
-                    pi = (1.0 - f) * pi + f * pi_h
-            except ValueError as exc:
-                raise InputError(
-                    f"task {task.name!r}, key 'risk', stratum {cells.labels[c]!r}: {exc}"
-                ) from None
-            out.append(Cell(cells.labels[c], members, "pips", dist, pi, rate, ql, qh, cl, ch))
-    design = TaskDesign(task, int(rows.size), tuple(out), cells.rows)
+    pops = cells.counts.tolist()
+    methods = _methods(sizes, pops, pips_mode)
+    specs = [
+        Cell(cells.labels[c], pops[c], methods[c], dist, rate)
+        for c, (dist, rate) in enumerate(sizes)
+    ]
+    if not pips_mode:
+        pi = np.array(
+            [
+                0.0
+                if m == "none"
+                else 1.0
+                if m == "census"
+                else float(d.size.expected / d.population)
+                for m, d in zip(methods, specs)
+            ]
+        )
+        units = Units(group, 1, False, pi)
+    elif w_units is None:
+        assert count is not None
+        units = _grouped_pips(
+            task, targets, cells, group, values, count.reshape(ncell, ngroup), specs
+        )
+    else:
+        units = _unit_pips(task, targets, cells, w_units, specs)
+    pi_min, pi_max = _pi_range(cells, units, count)
+    design = TaskDesign(task, int(rows.size), cells, tuple(specs), units, pi_min, pi_max)
     if task.kind == "general" and rows.size:
-        expected = sum((c.size.expected for c in out), Fraction(0))
+        expected = sum((c.size.expected for c in specs), Fraction(0))
         # The cap is on the expected rate the data give, which minimums can push past the
         # declared rate; a general task may never exceed it (domain.md: "strictly capped").
         if expected > D.decimal_rate(general_max_rate) * rows.size:
@@ -318,22 +550,28 @@ def _as_plan(plan: Plan | Mapping[str, Any]) -> Plan:
     raise InputError(f"plan must be a Plan or a dict, got {type(plan).__name__}")
 
 
-def inclusion_probabilities(plan: Plan | Mapping[str, Any], targets: Targets) -> InclusionProbabilities:
+def inclusion_probabilities(
+    plan: Plan | Mapping[str, Any], targets: Targets
+) -> InclusionProbabilities:
     """π of every eligible target under every task: publishable before the seed exists."""
     p = _as_plan(plan)
     designs = plan_designs(p, targets)
     t_idx, strata, id_parts, pis = [], [], [], []
     summaries: list[StratumSummary] = []
     for ti, td in enumerate(designs):
-        for cell in td.cells:
+        cells = td.cells
+        order, starts = cells.order, cells.starts
+        pi_all = td.units.pi_at(np.arange(cells.rows.size))
+        for c in range(len(cells)):
+            pos = order[starts[c] : starts[c + 1]]
             # within a cell by ID bytes, so the published table never shows registry row order
-            ids = targets.id_bytes[cell.members]
+            ids = targets.id_bytes[cells.rows[pos]]
             o = id_order(ids)
-            t_idx.append(np.full(cell.population, ti, np.int32))
-            strata.append(np.full(cell.population, len(summaries), np.int32))
+            t_idx.append(np.full(pos.size, ti, np.int32))
+            strata.append(np.full(pos.size, len(summaries) + c, np.int32))
             id_parts.append(ids[o])
-            pis.append(cell.pi[o])
-            summaries.append(cell.summary(td.task.name))
+            pis.append(pi_all[pos[o]])
+        summaries += td.summaries()
     return InclusionProbabilities(
         tasks=tuple(t.name for t in p.tasks),
         task_index=np.concatenate(t_idx) if t_idx else np.empty(0, np.int32),
@@ -344,33 +582,164 @@ def inclusion_probabilities(plan: Plan | Mapping[str, Any], targets: Targets) ->
     )
 
 
-def _select_cell(cell: Cell, h: npt.NDArray[np.uint64], seed: bytes, ns: str,
-                 id_bytes: MemberIds) -> npt.NDArray[np.intp]:
-    """Positions (within the cell) drawn by the seed."""
-    if cell.method == "none":
-        return np.empty(0, np.intp)
-    if cell.method == "census":
-        return np.arange(cell.population)
-    high = not cell.size.fixed and D.bernoulli(
-        uniform_int(256, SIZE_TAG, seed, ns, cell.label), cell.size.p_high
-    )
-    n = cell.size.high if high else cell.size.low
-    if cell.method == "srs":
-        return D.smallest(h, n, id_bytes)
-    q = cell.q_high if high else cell.q_low
-    certain = cell.certain_high if high else cell.certain_low
-    assert q is not None and certain is not None
-    if not certain.any() and bool((q > 0).all()):
-        order = D.prn_order(h, id_bytes)  # the usual case: every unit is in the systematic part
+def _hash(
+    seed: Seed, ns: str, targets: Targets, rows: npt.NDArray[np.intp] | None
+) -> npt.NDArray[np.uint64]:
+    """PRNs of the registry rows ``rows`` (None: every row)."""
+    if rows is None:
+        return prn_hash(seed.value, ns, targets.id_bytes)
+    if rows.size > len(targets) // 2:
+        # hashing every ID beats gathering most of them first
+        return prn_hash(seed.value, ns, targets.id_bytes)[rows]
+    return prn_hash(seed.value, ns, targets.id_bytes[rows])
+
+
+def _ranges(first: npt.NDArray[np.intp], length: npt.NDArray[np.intp]) -> npt.NDArray[np.intp]:
+    """Concatenated ``arange(first[i], first[i] + length[i])``."""
+    total = int(length.sum())
+    out = np.arange(total, dtype=np.intp)
+    out += np.repeat(first - (np.cumsum(length) - length), length)
+    return out
+
+
+def _systematic_places(
+    td: TaskDesign,
+    order: UnitOrder,
+    act: npt.NDArray[np.intp] | None,
+    h: npt.NDArray[np.uint64],
+    high: npt.NDArray[np.bool_],
+    start: npt.NDArray[np.uint64],
+) -> npt.NDArray[np.intp]:
+    """Places (in draw order) of the units a πps task draws: certain ones and those hit by the
+    systematic points (spec §6.4), in one chunked pass along the order.
+
+    ``C_{k-1}`` is the cumulative q along the whole order, not restarted per cell: each cell's
+    q sum to a multiple of 2**64 (§6.1), which is 0 in wrapping arithmetic.
+    """
+    cells, units = td.cells, td.units
+    ngroup = units.ngroup
+    assert units.q_low is not None and units.q_high is not None
+    assert units.certain_low is not None and units.certain_high is not None
+    any_high = bool(high.any())
+    if units.per_unit:
+        hi_u = high[cells.code]
+        q_src = np.where(hi_u, units.q_high, units.q_low) if any_high else units.q_low
+        c_src = (
+            np.where(hi_u, units.certain_high, units.certain_low) if any_high else units.certain_low
+        )
+        start_src = start
     else:
-        rest = np.flatnonzero(~certain & (q > 0))
-        order = rest[D.prn_order(h[rest], id_bytes.take(rest))]
-    start = uniform_int(64, START_TAG, seed, ns, cell.label)
-    chosen = order[D.systematic(q[order], start)]
-    picked = np.sort(np.concatenate([np.flatnonzero(certain), chosen]))
-    if picked.size != n:  # pragma: no cover - guarded by quantize's exact total
-        raise ArithmeticError(f"cell {cell.label!r}: drew {picked.size}, expected {n}")
-    return picked
+        hi_g = np.repeat(high, ngroup)
+        q_src = np.where(hi_g, units.q_high, units.q_low) if any_high else units.q_low
+        c_src = (
+            np.where(hi_g, units.certain_high, units.certain_low) if any_high else units.certain_low
+        )
+        start_src = np.repeat(start, ngroup)
+    certain = bool(c_src.any())
+    # units whose q is their own, not their group's (deficit receivers): where they are
+    e_place = np.empty(0, np.intp)
+    e_q = np.empty(0, np.uint64)
+    if not units.per_unit and units.exc_pos.size:
+        e_pos = units.exc_pos
+        live = np.array([c.method != "none" for c in td.specs], bool)
+        keep = live[cells.code[e_pos]]
+        e_pos = e_pos[keep]
+        e_act = e_pos if act is None else np.searchsorted(act, e_pos)
+        e_high = high[cells.code[e_pos]]
+        e_q = np.where(e_high, units.exc_q_high[keep], units.exc_q_low[keep])
+        e_place = order.places(e_act, units.group[e_pos], h[e_act])
+        o = np.argsort(e_place)
+        e_place, e_q = e_place[o], e_q[o]
+    carry = np.uint64(0)
+    found = []
+    for s in range(0, order.size, CHUNK):
+        sl = slice(s, min(s + CHUNK, order.size))
+        if units.per_unit:
+            epos = order.positions(sl)
+            if act is not None:
+                epos = act[epos]
+            q = q_src[epos]
+            t = start_src[cells.code[epos]]
+            cert = c_src[epos] if certain else None
+        else:
+            u = order.units(sl)
+            q = q_src[u]
+            t = start_src[u]
+            cert = c_src[u] if certain else None
+            if e_place.size:
+                a, b = np.searchsorted(e_place, [sl.start, sl.stop])
+                if b > a:
+                    q[e_place[a:b] - s] = e_q[a:b]
+        c = np.cumsum(q)
+        c += carry
+        carry = c[-1]
+        t -= c
+        t += q
+        hit = t < q  # (start - C_{k-1}) mod 2**64 < q_k
+        if cert is not None:
+            hit |= cert
+        idx = np.flatnonzero(hit)
+        if idx.size:
+            found.append(idx + s)
+    if carry != 0:  # pragma: no cover - guarded by quantize's exact totals
+        raise ArithmeticError("grid values do not sum to whole units; π does not sum to n")
+    return np.concatenate(found) if found else np.empty(0, np.intp)
+
+
+def _draw_task(
+    td: TaskDesign, targets: Targets, seed: Seed
+) -> tuple[
+    npt.NDArray[np.intp],
+    npt.NDArray[np.intp],
+    npt.NDArray[np.float64],
+    npt.NDArray[np.uint64],
+    npt.NDArray[np.intp],
+]:
+    """The drawn units of one task in output order: rows, cells, π, PRNs; and drawn per cell."""
+    cells, units, specs = td.cells, td.units, td.specs
+    ns = td.task.prn_namespace
+    ncell, ngroup = len(cells), units.ngroup
+    n = np.zeros(ncell, np.intp)
+    high = np.zeros(ncell, bool)
+    start = np.zeros(ncell, np.uint64)
+    for c, spec in enumerate(specs):
+        if spec.method == "none":
+            continue
+        dist = spec.size
+        if not dist.fixed:
+            high[c] = D.bernoulli(
+                uniform_int(256, SIZE_TAG, seed.value, ns, spec.label), dist.p_high
+            )
+        n[c] = dist.high if high[c] else dist.low
+        if spec.method == "pips":
+            start[c] = uniform_int(64, START_TAG, seed.value, ns, spec.label)
+    methods = np.array([c.method for c in specs])
+    live = methods != "none"
+    # units that can be drawn: every unit of a cell that is not left alone
+    act: npt.NDArray[np.intp] | None = None
+    if not live.all():
+        act = np.flatnonzero(live[cells.code])
+    rows = cells.rows if act is None else cells.rows[act]
+    h = _hash(seed, ns, targets, None if act is None and cells.all_rows else rows)
+    group = units.group if act is None else units.group[act]
+    sizes = np.where(live, cells.counts, 0)
+    order = order_units(h, group, ngroup, ncell, MemberIds(targets.id_bytes, rows), sizes)
+    first = np.cumsum(sizes) - sizes  # each cell's first place in the order
+    pips = methods == "pips"
+    if pips.any():
+        places = _systematic_places(td, order, act, h, high, start)
+    else:
+        # SRS: each cell's first n places; census: all of them (n = population)
+        places = _ranges(first, n)
+    pos = order.positions(places)
+    cell = np.searchsorted(np.cumsum(sizes), places, side="right").astype(np.intp)
+    drawn = np.bincount(cell, minlength=ncell).astype(np.intp)
+    bad = np.flatnonzero(drawn != n)
+    if bad.size:  # pragma: no cover - guarded by quantize's exact total
+        c = int(bad[0])
+        raise ArithmeticError(f"cell {cells.labels[c]!r}: drew {drawn[c]}, expected {n[c]}")
+    epos = pos if act is None else act[pos]
+    return rows[pos], cell, units.pi_at(epos), h[pos], drawn
 
 
 def draw(plan: Plan | Mapping[str, Any], targets: Targets, seed: Seed) -> Selection:
@@ -383,30 +752,16 @@ def draw(plan: Plan | Mapping[str, Any], targets: Targets, seed: Seed) -> Select
     if not isinstance(seed, Seed):
         raise InputError(f"seed must be a shuangsuiji.Seed, got {type(seed).__name__}")
     designs = plan_designs(p, targets)
-    t_idx, strata, rows, pis, hs, summaries = [], [], [], [], [], []
+    t_idx, strata, rows, pis, hs = [], [], [], [], []
+    summaries: list[StratumSummary] = []
     for ti, td in enumerate(designs):
-        ns = td.task.prn_namespace
-        all_rows = td.rows
-        if all_rows.size > len(targets) // 2:
-            # hashing every ID beats gathering most of them first
-            h_all = prn_hash(seed.value, ns, targets.id_bytes)[all_rows]
-        else:
-            h_all = prn_hash(seed.value, ns, targets.id_bytes[all_rows])
-        offset = 0
-        for cell in td.cells:
-            n = cell.population
-            h = h_all[offset : offset + n]
-            offset += n
-            ids = MemberIds(targets.id_bytes, cell.members)
-            picked = _select_cell(cell, h, seed.value, ns, ids)
-            # report in PRN order, the canonical "draw order", never in registry row order
-            picked = picked[D.prn_order(h[picked], ids[picked])]
-            summaries.append(cell.summary(td.task.name, drawn=int(picked.size)))
-            t_idx.append(np.full(picked.size, ti, np.int32))
-            strata.append(np.full(picked.size, cell.label, dtype=object))
-            rows.append(cell.members[picked])
-            pis.append(cell.pi[picked])
-            hs.append(h[picked])
+        r, cell, pi, h, drawn = _draw_task(td, targets, seed)
+        t_idx.append(np.full(r.size, ti, np.int32))
+        strata.append(np.array(td.cells.labels, dtype=object)[cell])
+        rows.append(r)
+        pis.append(pi)
+        hs.append(h)
+        summaries += td.summaries(drawn)
     r = np.concatenate(rows) if rows else np.empty(0, np.intp)
     return Selection(
         plan_name=p.name,

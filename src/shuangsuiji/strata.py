@@ -8,6 +8,7 @@ class when the task gives class rates. Cells are numbered in the order of their 
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import re
 from typing import Any
 
@@ -20,9 +21,10 @@ from .errors import InputError
 from .plan import Task
 from .registry import Targets
 
+_CHUNK = 1 << 16
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ][0-9:.+\-Z]*)?")
 
-__all__ = ["Cells", "cells_of", "class_values", "eligible_rows"]
+__all__ = ["Cells", "cells_of", "class_groups", "eligible_rows"]
 
 
 def _first_rows(mask: npt.NDArray[np.bool_], k: int = 3) -> str:
@@ -127,14 +129,22 @@ def label_part(text: str | None) -> str:
 
 def _factorize(column: Column) -> tuple[npt.NDArray[np.int64], list[str], int]:
     """Dense codes (in value order), their labels, and the code of missing values (or -1)."""
+    codes, labels, missing, _ = _factorize_counted(column)
+    return codes, labels, missing
+
+
+def _factorize_counted(
+    column: Column,
+) -> tuple[npt.NDArray[np.int64], list[str], int, npt.NDArray[np.intp] | None]:
+    """:func:`_factorize`, plus the rows per code when they came for free (else None)."""
     if column.kind == "str":
         codes = column.data.astype(np.int64)
         labels = [column.label(c) for c in column.categories]
         if (codes < 0).any():
             codes = np.where(codes < 0, len(labels), codes)
             labels.append(column.label(None))
-            return codes, labels, len(labels) - 1
-        return codes, labels, -1
+            return codes, labels, len(labels) - 1, None
+        return codes, labels, -1, None
     data = column.data
     if column.kind == "float":
         nan = np.isnan(data)
@@ -143,65 +153,109 @@ def _factorize(column: Column) -> tuple[npt.NDArray[np.int64], list[str], int]:
             codes, labels, _ = _factorize(Column("float", data[~nan]))
             full = np.full(data.shape[0], len(labels), np.int64)
             full[~nan] = codes
-            return full, [*labels, column.label(None)], len(labels)
+            return full, [*labels, column.label(None)], len(labels), None
     if column.kind in ("int", "bool") and data.size:
         lo, hi = int(data.min()), int(data.max())
         if hi - lo < 1 << 22:
-            # a bincount instead of a sort keeps 10M-row int strata linear-time
-            shifted = data.astype(np.int64) - lo
-            present = np.bincount(shifted, minlength=hi - lo + 1) > 0
+            # a bincount instead of a sort keeps 10M-row int strata linear-time; one subtraction
+            # straight into int64 (no astype copy first)
+            shifted = np.subtract(data, lo, dtype=np.int64)
+            counts = np.bincount(shifted, minlength=hi - lo + 1)
+            present = counts > 0
             values = (np.flatnonzero(present) + lo).tolist()
             codes = shifted if present.all() else (np.cumsum(present) - 1)[shifted]
+            counts = counts[present].astype(np.intp)
             if column.kind == "bool":
-                return codes, [column.label(bool(v)) for v in values], -1
-            return codes, [column.label(v) for v in values], -1
+                return codes, [column.label(bool(v)) for v in values], -1, counts
+            return codes, [column.label(v) for v in values], -1, counts
     uniq, inv = np.unique(data, return_inverse=True)
-    return inv.astype(np.int64), [column.label(v) for v in uniq.tolist()], -1
+    return inv.astype(np.int64), [column.label(v) for v in uniq.tolist()], -1, None
 
 
-def class_values(
-    task: Task, targets: Targets, rows: npt.NDArray[np.intp], key: str, mapping: dict[str, float]
-) -> npt.NDArray[np.float64]:
-    """For each row, ``mapping[its risk class]``; a class missing from the mapping is an error."""
+def class_groups(
+    task: Task, targets: Targets, cells: Cells, key: str, mapping: dict[str, float]
+) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.float64], npt.NDArray[np.intp]]:
+    """Units grouped by the value ``mapping`` gives their risk class, cell by cell.
+
+    Returns ``(unit, values, counts)``: for each eligible row (in ``cells.rows`` order) its
+    index ``cell * G + g`` into the ``(len(cells), G)`` table of (cell, group), where group g
+    holds the classes mapped to ``values[g]`` (distinct, ascending; a last, empty group may
+    stand for classes the mapping lacks); and ``counts``, the number of units per entry. Units of one group have one weight, so a design computes each
+    group's π once. A class missing from the mapping is an error naming it and its rows.
+    """
     assert task.risk is not None
     column = _column(task, targets, task.risk.column, "risk.column")
+    codes: npt.NDArray[Any]
     if column.kind == "str":
         # one small table over the categories (missing last, reached by code -1), one gather
         labels = [column.label(c) for c in column.categories] + [column.label(None)]
-        codes: npt.NDArray[Any] = column.data[rows]
+        codes = column.data if cells.all_rows else column.data[cells.rows]
     else:
         try:
-            codes, labels, _ = _factorize(column.take(rows))
+            codes, labels, _ = _factorize(column if cells.all_rows else column.take(cells.rows))
         except InputError as exc:
             raise InputError(
                 f"task {task.name!r}, key {key!r}: column {task.risk.column!r}: {exc}"
             ) from None
-    table = np.array([mapping.get(lab, np.nan) for lab in labels], np.float64)
-    out: npt.NDArray[np.float64] = table[codes]
-    missing = np.isnan(out)
-    if missing.any():
-        first = np.flatnonzero(missing)
-        bad = labels[int(codes[first[0]])]
-        rows_txt = ", ".join(str(int(r)) for r in np.sort(rows[first])[:3])
+    given = [mapping.get(lab) for lab in labels]
+    values = sorted({v for v in given if v is not None})
+    index = {v: i for i, v in enumerate(values)}
+    ngroup = len(values) + (1 if None in given else 0)  # the last group: classes not mapped
+    table = np.array([len(values) if v is None else index[v] for v in given], np.intp)
+    if ngroup > 1:
+        unit = np.empty(cells.code.shape[0], np.intp)
+        for s in range(0, unit.shape[0], _CHUNK):  # chunks: no registry-sized temporaries
+            u = unit[s : s + _CHUNK]
+            np.multiply(cells.code[s : s + _CHUNK], ngroup, out=u)
+            u += table[codes[s : s + _CHUNK]]
+    else:
+        unit = cells.code.copy()
+    counts = np.bincount(unit, minlength=len(cells) * ngroup).astype(np.intp)
+    if ngroup > len(values) and counts[len(values) :: ngroup].any():
+        bad_pos = np.flatnonzero(unit % ngroup == len(values))
+        # the first such unit in cell order (cells are numbered in value order), as it is read
+        first = int(bad_pos[np.argmin(cells.code[bad_pos])])
+        bad = labels[int(codes[first])]
+        rows_txt = ", ".join(str(int(r)) for r in cells.rows[bad_pos[:3]])
         raise InputError(
             f"task {task.name!r}, key {key!r}: no entry for {task.risk.column}={bad!r} "
             f"(rows {rows_txt}); give every class in the mapping, 0 to leave it alone"
         )
-    return out
+    # an unmapped group, if any, is empty past this point; its entries stay with weight 0
+    return unit, np.asarray(values + [0.0] * (ngroup - len(values)), np.float64), counts
 
 
 @attrs.frozen(eq=False)
 class Cells:
-    """Eligible rows grouped by cell: ``rows[starts[c]:starts[c+1]]`` are cell ``c``'s rows."""
+    """Eligible rows and the cell of each: ``code[i]`` is the cell of row ``rows[i]``.
+
+    ``rows`` ascend (registry order); nothing is sorted by cell unless :attr:`order` is asked
+    for, because a draw orders units by (cell, PRN) in one sort of its own.
+    """
 
     labels: tuple[str, ...]
     parts: tuple[tuple[str, ...], ...]  # per cell, the strata-column values (no risk class)
-    rows: npt.NDArray[np.intp]
-    starts: npt.NDArray[np.intp]
     classes: tuple[str | None, ...]  # per cell, the risk class when class rates apply
+    rows: npt.NDArray[np.intp]
+    code: npt.NDArray[np.intp]
+    counts: npt.NDArray[np.intp]  # per cell, its number of rows
+    all_rows: bool = False  # rows is every row of the registry, 0..n-1
+
+    @functools.cached_property
+    def order(self) -> npt.NDArray[np.intp]:
+        """Positions into ``rows``, cell after cell (ascending rows within a cell)."""
+        small = np.int16 if len(self) < 1 << 15 else np.int64
+        out: npt.NDArray[np.intp] = np.argsort(self.code.astype(small), kind="stable")
+        return out
+
+    @functools.cached_property
+    def starts(self) -> npt.NDArray[np.intp]:
+        """Cell ``c`` is ``order[starts[c]:starts[c+1]]``."""
+        return np.concatenate([[0], np.cumsum(self.counts)]).astype(np.intp)
 
     def members(self, c: int) -> npt.NDArray[np.intp]:
-        return self.rows[self.starts[c] : self.starts[c + 1]]
+        """Rows of cell ``c``, ascending."""
+        return self.rows[self.order[self.starts[c] : self.starts[c + 1]]]
 
     def __len__(self) -> int:
         return len(self.labels)
@@ -222,18 +276,29 @@ def cells_of(task: Task, targets: Targets, rows: npt.NDArray[np.intp]) -> Cells:
     if with_class:
         assert task.risk is not None
         cols.append(task.risk.column)
-    if not cols:
-        return Cells(("all",), ((),), rows, np.array([0, rows.size], np.intp), (None,))
     # every row eligible (rows is 0..n-1): factorize the columns as they are, no copies
     full = rows.size == len(targets)
+    if not cols:
+        return Cells(
+            ("all",),
+            ((),),
+            (None,),
+            rows,
+            np.zeros(rows.size, np.intp),
+            np.array([rows.size], np.intp),
+            full,
+        )
     all_codes: list[npt.NDArray[np.int64]] = []
     radix_labels: list[list[str]] = []
     radix_missing: list[int] = []
+    known: npt.NDArray[np.intp] | None = None
     for name in cols:
         where_key = "strata" if name in task.strata else "risk.column"
         column = _column(task, targets, name, where_key)
         try:
-            codes, labels, missing_code = _factorize(column if full else column.take(rows))
+            codes, labels, missing_code, known = _factorize_counted(
+                column if full else column.take(rows)
+            )
         except InputError as exc:
             raise InputError(
                 f"task {task.name!r}, key {where_key!r}: column {name!r}: {exc}"
@@ -247,25 +312,26 @@ def cells_of(task: Task, targets: Targets, rows: npt.NDArray[np.intp]) -> Cells:
         key = all_codes[0]
         for codes, labels in zip(all_codes[1:], radix_labels[1:]):
             key = key * len(labels) + codes
-        if space <= 1 << 24:
-            present = np.bincount(key, minlength=space) > 0
+        if len(cols) == 1 and known is not None:
+            # one column whose codes are dense and already counted
+            used_keys, cell, counts = np.arange(space), key, known
+        elif space <= 1 << 24:
+            counts = np.bincount(key, minlength=space)
+            present = counts > 0
             used_keys = np.flatnonzero(present)
             cell = key if present.all() else (np.cumsum(present) - 1)[key]
+            counts = counts[used_keys]
         else:
-            used_keys, cell = np.unique(key, return_inverse=True)
+            used_keys, cell, counts = np.unique(key, return_inverse=True, return_counts=True)
         used = [_unradix(int(k), radix_labels) for k in used_keys.tolist()]
     else:
         # too many combinations for one int64: unique rows of the code matrix (lexicographic)
         stacked = (
             np.stack(all_codes, axis=1) if rows.size else np.empty((0, len(all_codes)), np.int64)
         )
-        uniq, cell = np.unique(stacked, axis=0, return_inverse=True)
+        uniq, cell, counts = np.unique(stacked, axis=0, return_inverse=True, return_counts=True)
         cell = cell.reshape(-1)
         used = [tuple(int(x) for x in u) for u in uniq.tolist()]
-    ncell = len(used)
-    order = np.argsort(cell.astype(np.int16 if ncell < 1 << 15 else np.int64), kind="stable")
-    counts = np.bincount(cell, minlength=ncell)
-    starts = np.concatenate([[0], np.cumsum(counts)]).astype(np.intp)
     labels_out: list[str] = []
     parts: list[tuple[str, ...]] = []
     classes: list[str | None] = []
@@ -283,5 +349,11 @@ def cells_of(task: Task, targets: Targets, rows: npt.NDArray[np.intp]) -> Cells:
             parts.append(tuple(vals))
             classes.append(None)
     return Cells(
-        tuple(labels_out), tuple(parts), order if full else rows[order], starts, tuple(classes)
+        tuple(labels_out),
+        tuple(parts),
+        tuple(classes),
+        rows,
+        cell.astype(np.intp, copy=False),
+        counts.astype(np.intp),
+        full,
     )
