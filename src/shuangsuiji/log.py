@@ -66,10 +66,12 @@ from .log_records import (
     LogProblem,
     Record,
     _encode,
-    _records,
     _time_text,
     check_chain,
     check_time,
+)
+from .log_records import (
+    _records as _parse_lines,
 )
 from .merkle import MerkleTree, leaf_hash
 
@@ -114,7 +116,7 @@ class TornLogError(LogError):
     def records(self) -> list[Record]:
         """The records of the complete lines before the fragment (damaged ones have ``error``)."""
         if self._records is None:
-            self._records = _records(self._complete)
+            self._records = _parse_lines(self._complete)
         return list(self._records)
 
 
@@ -248,7 +250,7 @@ class Log:
             torn = _torn(p, data)
             if torn is not None:
                 raise torn
-            records = _records(data)
+            records = _parse_lines(data)
             problems = check_chain(records)
             if problems:
                 first = "; ".join(f"seq {s}: {m}" for s, m in problems[:3])
@@ -442,7 +444,7 @@ def read_log(path: str | os.PathLike[str]) -> list[Record]:
     torn = _torn(p, data)
     if torn is not None:
         raise torn
-    return _records(data)
+    return _parse_lines(data)
 
 
 def repair(path: str | os.PathLike[str]) -> Path:
@@ -480,3 +482,8 @@ def repair(path: str | os.PathLike[str]) -> Path:
     finally:
         os.close(fd)
     return side
+
+
+def _records(data: bytes) -> list[Record]:
+    """Records of the complete lines in ``data``; prefer :attr:`TornLogError.records`."""
+    return _parse_lines(data)
