@@ -394,6 +394,10 @@ def test_reordered_deleted_duplicated_and_truncated_records(tmp_path: Path) -> N
     assert check(lines, cp) == []
     first_line_gone = lines[1:]
     assert [p.seq for p in check(first_line_gone)] == [0]
+    far = lines[:7] + [lines[7].replace(b'"seq":7', b'"seq":1000000000000000')]
+    problems = check(far)  # a forged huge seq is reported, not counted through
+    assert [p.seq for p in problems] == [7]
+    assert "records 7-999999999999999 are missing" in problems[0].message
 
 
 def test_a_rewritten_log_with_a_recomputed_chain_is_caught_by_a_checkpoint(tmp_path: Path) -> None:
