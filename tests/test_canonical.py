@@ -273,3 +273,11 @@ def test_big_binary64_integers_written_out_are_canonical() -> None:
     assert C.dumps(2.0**68) == b"295147905179352830000"
     with pytest.raises(InputError, match="not a binary64"):
         C.loads(b"295147905179352825856")
+
+
+def test_decode_reads_numbers_as_loads_does_without_the_check() -> None:
+    got = C.decode(b'{"a":10000000000000000,"b":1,"c":0.5}')
+    assert got == {"a": 1e16, "b": 1, "c": 0.5} and isinstance(got["a"], float)
+    assert C.decode(b'{"b":1, "a":2}') == {"a": 2, "b": 1}  # no canonical check
+    with pytest.raises(InputError, match="NaN is not JSON"):
+        C.decode(b"[NaN]")

@@ -44,7 +44,7 @@ import rfc8785
 
 from .errors import InputError
 
-__all__ = ["MAX_SAFE_INTEGER", "dumps", "loads", "number_text"]
+__all__ = ["MAX_SAFE_INTEGER", "decode", "dumps", "loads", "number_text"]
 
 MAX_SAFE_INTEGER = 2**53 - 1
 _MAX_DEPTH = 200
@@ -341,6 +341,15 @@ def _checked(data: bytes) -> tuple[Any, bool]:
     return value, marked
 
 
+def decode(data: bytes) -> Any:
+    """Parse JSON bytes already known to be canonical, without checking them again.
+
+    Numbers read as :func:`loads` reads them: integers beyond ±(2⁵³−1) as the binary64 they
+    stand for. NaN and infinity are refused.
+    """
+    return _PLAIN_DECODER.decode(data.decode("utf-8"))
+
+
 def loads(data: bytes) -> Any:
     """Parse bytes that must be exactly the RFC 8785 canonical form of the value they hold.
 
@@ -349,4 +358,4 @@ def loads(data: bytes) -> Any:
     duplicate keys, integers beyond ±(2⁵³−1) other than binary64 values written out).
     """
     value, marked = _checked(data)
-    return _PLAIN_DECODER.decode(data.decode("utf-8")) if marked else value
+    return decode(data) if marked else value

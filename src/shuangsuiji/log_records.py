@@ -120,7 +120,7 @@ class Record:
         """The record's body, freshly parsed (raises LogError for a damaged line)."""
         if self.error is not None:
             raise LogError(f"record {self.seq} (byte {self.offset}) is damaged: {self.error}")
-        body: dict[str, Any] = json.loads(self.line)["body"]
+        body: dict[str, Any] = canonical.decode(self.line)["body"]
         return body
 
 
