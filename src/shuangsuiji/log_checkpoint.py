@@ -65,7 +65,8 @@ def check_checkpoint(records: Sequence[Record], checkpoint: Checkpoint) -> list[
             LogProblem(
                 size - 1 if size else None,
                 f"record {size - 1} is not the one the checkpoint certified (its SHA-256 is "
-                f"{head}, the checkpoint's head is {checkpoint.head}): it was changed",
+                f"{head}, the checkpoint's head is {checkpoint.head}): the log was changed at "
+                f"or before record {size - 1} after the checkpoint was taken",
             )
         ]
     root = tree.root(size)
