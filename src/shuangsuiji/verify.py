@@ -170,10 +170,7 @@ def load(path: str | os.PathLike[str], checkpoint: Any = None) -> Loaded:
     try:
         records = read_log(path)
     except TornLogError as torn:
-        from .log import _records  # the complete lines before the fragment
-
-        with open(path, "rb") as fh:
-            records = _records(fh.read(torn.offset))
+        records = torn.records  # the complete lines before the fragment
         problems.append((len(records), "log", str(torn)))
     for seq, message in check_chain(records):
         problems.append((seq, "chain", message))
