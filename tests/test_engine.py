@@ -30,6 +30,25 @@ sorting = importlib.import_module("shuangsuiji.sorting")
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
+class ArrayPrns:
+    """Given PRNs, handed out as the hashing threads do: in chunks, as slices or index arrays."""
+
+    def __init__(self, h: np.ndarray, chunk: int = 37) -> None:
+        self.h, self.chunk = h, chunk
+
+    def into(self, sink: Any) -> None:
+        n = self.h.size
+        for s in range(0, n, self.chunk):
+            if (s // self.chunk) % 2:
+                sink(slice(s, min(s + self.chunk, n)), self.h[s : s + self.chunk].copy())
+            else:
+                idx = np.arange(s, min(s + self.chunk, n))[::-1].copy()
+                sink(idx, self.h[idx])
+
+    def at(self, pos: np.ndarray) -> np.ndarray:
+        return self.h[pos]
+
+
 def _ids(n: int, width: int = 6) -> np.ndarray:
     # distinct IDs of mixed length (NUL padding must sort first), in scrambled order
     raw = [
@@ -61,12 +80,12 @@ def test_order_is_cell_then_h_then_id(
     )
     unit = (cell * ngroup + group).astype(np.intp)
     sizes = np.bincount(cell, minlength=ncell)
-    order = sorting.order_units(h, unit, ngroup, ncell, ids, sizes)
+    order = sorting.order_units(ArrayPrns(h), n, unit, ngroup, ncell, ids, sizes)
     want = sorted(range(n), key=lambda i: (int(cell[i]), int(h[i]), bytes(ids[i])))
     assert order.positions().tolist() == want
     assert order.units().tolist() == unit[want].tolist()
     some = np.arange(0, n, 3)
-    places = order.places(some, unit[some], h[some])
+    places = order.places(some, unit[some])
     assert order.positions(places).tolist() == some.tolist()
 
 
@@ -86,12 +105,12 @@ def test_order_paths_agree(mode: str, monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setattr(sorting, "_MAX_TIES", float("inf"))
     else:
         monkeypatch.setattr(sorting, "_MIN_H_BITS", 65)
-    order = sorting.order_units(h, unit, ngroup, ncell, ids, sizes)
+    order = sorting.order_units(ArrayPrns(h, 301), n, unit, ngroup, ncell, ids, sizes)
     want = sorted(range(n), key=lambda i: (int(cell[i]), int(h[i]), bytes(ids[i])))
     assert order.positions().tolist() == want
     assert order.units().tolist() == unit[want].tolist()
     some = np.arange(1, n, 11)
-    assert order.positions(order.places(some, unit[some], h[some])).tolist() == some.tolist()
+    assert order.positions(order.places(some, unit[some])).tolist() == some.tolist()
 
 
 weights = st.sampled_from([0.0, 1e-9, 0.5, 1.0, 2.0, 3.0, 1e6, 2.0**60, 0.1])
@@ -318,3 +337,36 @@ def test_deficit_spilling_over_two_units() -> None:
     pi = ss.inclusion_probabilities(grouped, ss.Targets.from_records(rows))
     assert pi.of("t", "BIG") == (2.0**64 - 1) / 2.0**64
     assert pi.of("t", "t00000") == 2.0**-64
+
+
+@SETTINGS
+@given(st.binary(min_size=16, max_size=40), st.text(max_size=8), st.lists(st.text(max_size=12)))
+def test_cell_ints_are_uniform_int(seed: bytes, ns: str, labels: list[str]) -> None:
+    draw_mod = importlib.import_module("shuangsuiji.draw")
+    hashing = importlib.import_module("shuangsuiji._hashing")
+    for bits, tag in ((64, draw_mod.START_TAG), (256, draw_mod.SIZE_TAG)):
+        got = draw_mod._cell_ints(bits, tag, seed, ns, labels)
+        assert got == [hashing.uniform_int(bits, tag, seed, ns, lab) for lab in labels]
+
+
+@SETTINGS
+@given(st.integers(0, 2**64 - 1), st.integers(-(2**40), 2**40))
+def test_absorbs_table(q: int, deficit: int) -> None:
+    got = D.absorbs_table(np.array([q], np.uint64), np.array([deficit], np.int64))
+    assert bool(got[0]) == D.absorbs(q, deficit)
+
+
+@pytest.mark.parametrize("keep", [0.25, 0.75])
+def test_where_subsets_agree_with_reference(keep: float) -> None:
+    """PRNs of a subset: its IDs gathered and hashed, or every ID hashed and the rest dropped."""
+    rows = _class_rows()
+    for i, r in enumerate(rows):
+        r["on"] = "y" if (i * 0.618) % 1 < keep else "n"
+    plan = {
+        "name": "sub",
+        "tasks": [
+            {**t, "where": {"on": "y"}}
+            for t in CLASS_PLAN["tasks"]  # type: ignore[attr-defined]
+        ],
+    }
+    _agree(rows, plan, 6)

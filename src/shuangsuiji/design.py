@@ -17,6 +17,7 @@ IEEE-754 operation so that a second implementation can reproduce it bit for bit:
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from fractions import Fraction
@@ -32,6 +33,7 @@ __all__ = [
     "IdLookup",
     "SizeDist",
     "absorbs",
+    "absorbs_table",
     "allocate",
     "bernoulli",
     "decimal_rate",
@@ -301,25 +303,14 @@ def absorbs(q: int, deficit: int) -> bool:
     return q + deficit < GRID if deficit > 0 else q >= -deficit
 
 
-def _id_words(id_bytes: npt.NDArray[np.bytes_]) -> list[npt.NDArray[Any]]:
-    """Views of each row's big-endian 64-bit words, in order of significance, without copying.
-
-    A last partial word is read through the row's final 8 bytes and masked to its own bytes,
-    which orders rows exactly as the NUL-padded word would.
-    """
-    width = id_bytes.dtype.itemsize
-    if width < 8 or not id_bytes.flags.c_contiguous:
-        pad = -(-width // 8) * 8
-        mat = np.ascontiguousarray(id_bytes.astype(f"S{pad}")).view(">u8")
-        return [mat.reshape(-1, pad // 8)[:, j] for j in range(pad // 8)]
-    raw = id_bytes.view(np.uint8).reshape(-1)
-    n = id_bytes.shape[0]
-    words: list[npt.NDArray[Any]] = [
-        np.ndarray((n,), ">u8", raw, 8 * j, (width,)) for j in range(width // 8)
-    ]
-    if width % 8:
-        words.append(np.ndarray((n,), ">u8", raw, width - 8, (width,)))
-    return words
+def absorbs_table(
+    q: npt.NDArray[np.uint64], deficit: npt.NDArray[np.int64]
+) -> npt.NDArray[np.bool_]:
+    """:func:`absorbs` elementwise, in uint64 arithmetic (|deficit| < 2**63)."""
+    d = deficit.view(_U64)
+    top = _U64(GRID - 1)
+    out: npt.NDArray[np.bool_] = np.where(deficit > 0, q <= top - d, q >= _U64(0) - d)
+    return out
 
 
 def lexmin_segments(
@@ -328,31 +319,34 @@ def lexmin_segments(
     """For each distinct ``segment`` value, which of ``rows`` has the smallest ID (UTF-8 bytes).
 
     Returns ``(segments, positions into rows)``, segments ascending. IDs must be distinct
-    within a segment. IDs are compared as big-endian 64-bit words, one word at a time, and
-    only the candidates still tied are read for the next word, as :func:`lexmin` does for one
-    set.
+    within a segment. The candidates' IDs are read once (one row gather, in the given order),
+    then compared as big-endian 64-bit words, narrowing each segment's candidates one word at
+    a time, as :func:`lexmin` does for one set.
     """
     k = segment.shape[0]
     if k == 0:
         return np.empty(0, np.intp), np.empty(0, np.intp)
-    small = np.int16 if int(segment.max()) < 1 << 15 else np.int64  # radix-sorted when small
-    order = np.argsort(segment.astype(small), kind="stable")
-    seg = segment[order]
-    cand = rows[order]
+    seg = np.asarray(segment, np.intp)
+    nseg = int(seg.max()) + 1
+    distinct = int(np.count_nonzero(np.bincount(seg, minlength=nseg)))
     width = id_bytes.dtype.itemsize
-    partial = width % 8 and width >= 8 and id_bytes.flags.c_contiguous
-    words = _id_words(id_bytes)
-    for j, view in enumerate(words):
-        col = view[cand].astype(_U64)
-        if partial and j == len(words) - 1:
-            col &= _U64((1 << (8 * (width % 8))) - 1)
-        first = np.flatnonzero(np.concatenate([[True], seg[1:] != seg[:-1]]))
-        low = np.minimum.reduceat(col, first)
-        keep = col == np.repeat(low, np.diff(np.append(first, seg.size)))
-        seg, cand, order = seg[keep], cand[keep], order[keep]
-        if seg.size == first.size:
+    words = -(-width // 8)
+    raw = np.ascontiguousarray(id_bytes).view(np.uint8).reshape(-1, width)
+    buf = np.zeros((k, words * 8), np.uint8)
+    buf[:, :width] = raw.take(rows, axis=0)
+    mat = buf.view(">u8")
+    keep = np.arange(k)
+    top = np.iinfo(np.uint64).max
+    for j in range(words):
+        col = mat[keep, j].astype(_U64)
+        s = seg[keep]
+        low = np.full(nseg, top, _U64)
+        np.minimum.at(low, s, col)
+        keep = keep[col == low[s]]
+        if keep.size == distinct:
             break
-    return seg.astype(np.intp), order.astype(np.intp)
+    o = np.argsort(seg[keep], kind="stable")
+    return seg[keep][o], keep[o].astype(np.intp)
 
 
 def prn_order(h: npt.NDArray[np.uint64], id_bytes: IdLookup) -> npt.NDArray[np.intp]:
@@ -430,6 +424,7 @@ def decimal_rate(rate: float) -> Fraction:
     return Fraction(repr(float(rate)))
 
 
+@functools.lru_cache(maxsize=1 << 14)  # many cells share a population: fractions once per value
 def rate_size(population: int, rate: float, rounding: str, minimum: int, cap: int) -> SizeDist:
     """n from a rate, exactly: ``ceil`` (at least the rate), ``round`` (half up) or ``random``.
 

@@ -11,6 +11,7 @@ smallest PRNs; π = E[n]/N) and ``pips`` (systematic πps along PRN order; π = 
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections.abc import Mapping
 from fractions import Fraction
@@ -21,11 +22,10 @@ import numpy as np
 import numpy.typing as npt
 
 from . import design as D
-from ._hashing import uniform_int
 from .errors import InfeasibleError, InputError
 from .fingerprint import id_order
 from .plan import Plan, Task
-from .prn import prn_hash
+from .prn import Rows, Sink, prn_key, siphash24, siphash24_chunks
 from .registry import Targets
 from .seed import Seed
 from .selection import InclusionProbabilities, Selection, StratumSummary
@@ -72,6 +72,11 @@ class MemberIds:
         return MemberIds(self.base, self.rows[idx])
 
 
+def _dist_key(d: D.SizeDist) -> tuple[int, int, int, int]:
+    """A size as plain ints (hashing the fraction itself is slow with many cells)."""
+    return (d.low, d.high, d.p_high.numerator, d.p_high.denominator)
+
+
 @attrs.frozen(eq=False)
 class Cell:
     """One stratum cell of a task: its label, design and size (no seed involved)."""
@@ -81,22 +86,6 @@ class Cell:
     method: str  # "census" | "none" | "srs" | "pips"
     size: D.SizeDist
     rate: float | None = None
-
-    def summary(
-        self, task: str, pi_min: float, pi_max: float, drawn: int | None = None
-    ) -> StratumSummary:
-        return StratumSummary(
-            task=task,
-            stratum=self.label,
-            design=self.method,
-            population=self.population,
-            expected=float(self.size.expected),
-            size=(self.size.low,) if self.size.fixed else (self.size.low, self.size.high),
-            pi_min=pi_min,
-            pi_max=pi_max,
-            rate=self.rate,
-            drawn=drawn,
-        )
 
 
 @attrs.frozen(eq=False)
@@ -131,9 +120,10 @@ class Units:
         """π of the units at eligible positions ``pos``."""
         out = self.pi[self.index(pos)]
         if self.exc_pos.size:
-            hit = np.isin(pos, self.exc_pos)
-            if hit.any():
-                out[hit] = self.exc_pi[np.searchsorted(self.exc_pos, pos[hit])]
+            at = np.searchsorted(self.exc_pos, pos)
+            at[at == self.exc_pos.size] = 0
+            hit = self.exc_pos[at] == pos
+            out[hit] = self.exc_pi[at[hit]]
         return out
 
 
@@ -150,10 +140,32 @@ class TaskDesign:
     def summaries(self, drawn: npt.NDArray[np.intp] | None = None) -> list[StratumSummary]:
         name = self.task.name
         lo, hi = self.pi_min.tolist(), self.pi_max.tolist()
-        if drawn is None:
-            return [cell.summary(name, lo[c], hi[c]) for c, cell in enumerate(self.specs)]
-        d = drawn.tolist()
-        return [cell.summary(name, lo[c], hi[c], d[c]) for c, cell in enumerate(self.specs)]
+        d = [None] * len(self.specs) if drawn is None else drawn.tolist()
+        # sizes repeat across cells: their exact fractions are turned into floats once each
+        seen: dict[tuple[int, ...], tuple[float, tuple[int, ...]]] = {}
+        out = []
+        for c, cell in enumerate(self.specs):
+            dist = cell.size
+            k = _dist_key(dist)
+            if k not in seen:
+                both: tuple[int, ...] = (dist.low,) if dist.fixed else (dist.low, dist.high)
+                seen[k] = (float(dist.expected), both)
+            expected, sizes = seen[k]
+            out.append(
+                StratumSummary(
+                    task=name,
+                    stratum=cell.label,
+                    design=cell.method,
+                    population=cell.population,
+                    expected=expected,
+                    size=sizes,
+                    pi_min=lo[c],
+                    pi_max=hi[c],
+                    rate=cell.rate,
+                    drawn=d[c],
+                )
+            )
+        return out
 
 
 # -- sizes ----------------------------------------------------------------------------------------
@@ -330,13 +342,36 @@ def _methods(
 
 def _receivers(
     targets: Targets, cells: Cells, group: npt.NDArray[np.intp], candidates: npt.NDArray[np.bool_]
-) -> dict[int, int]:
-    """Per cell with candidate groups, the eligible position of its candidate with the smallest ID."""
+) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+    """Cells with candidate groups, and in each the eligible position of the candidate unit with
+    the smallest ID (spec §6.1: the deficit goes to the largest q, ties to the smallest ID)."""
     if not candidates.any():
-        return {}
-    pos = np.flatnonzero(candidates.reshape(-1)[group])
+        return np.empty(0, np.intp), np.empty(0, np.intp)
+    table = candidates.reshape(-1)
+    pos = np.concatenate(
+        [np.flatnonzero(table[group[s : s + CHUNK]]) + s for s in range(0, group.size, CHUNK)]
+    )
     cell, at = D.lexmin_segments(targets.id_bytes, cells.rows[pos], cells.code[pos])
-    return dict(zip(cell.tolist(), pos[at].tolist()))
+    return cell, pos[at]
+
+
+def _size_values(specs: list[Cell]) -> dict[str, npt.NDArray[Any]]:
+    """Per cell: fixed, low, high and float(p_high), each exact fraction converted once."""
+    seen: dict[tuple[int, ...], tuple[bool, int, int, float]] = {}
+    rows = []
+    for c in specs:
+        d = c.size
+        k = _dist_key(d)
+        if k not in seen:
+            seen[k] = (d.fixed, d.low, d.high, float(d.p_high))
+        rows.append(seen[k])
+    fixed, low, high, p = zip(*rows) if rows else ((), (), (), ())
+    return {
+        "fixed": np.array(fixed, bool),
+        "low": np.array(low, np.int64),
+        "high": np.array(high, np.int64),
+        "p_high": np.array(p, np.float64),
+    }
 
 
 def _grouped_pips(
@@ -350,61 +385,70 @@ def _grouped_pips(
 ) -> Units:
     """π and q of every (cell, group) at once (:func:`design.pips_table`), deficits placed."""
     ncell, ngroup = count.shape
-    fixed = np.array([c.size.fixed for c in specs], bool)
-    sizes = {
-        "low": np.array([c.size.low if c.method == "pips" else 0 for c in specs], np.int64),
-        "high": np.array([c.size.high if c.method == "pips" else 0 for c in specs], np.int64),
-    }
+    sv = _size_values(specs)
+    fixed = sv["fixed"]
+    is_pips = np.array([c.method == "pips" for c in specs], bool)
     wt = np.broadcast_to(w, (ncell, ngroup))
-    out: dict[str, tuple[Any, Any, Any]] = {}
-    exc: dict[int, dict[str, int]] = {}  # eligible position -> its own q, by size
+    tables: dict[str, tuple[Any, Any]] = {}
+    own: dict[str, tuple[list[npt.NDArray[np.intp]], list[npt.NDArray[np.uint64]]]] = {}
     for which in ("low", "high"):
-        n = sizes[which]
-        if which == "high":
-            n = np.where(fixed, 0, n)  # fixed cells have no second design
+        # fixed-size cells have no second design: n = 0 leaves their high table empty
+        n = np.where(is_pips & (~fixed if which == "high" else True), sv[which], 0)
         try:
             pi = D.pips_table(wt, count, n)
-        except D.CellError as exc_:
+        except D.CellError as exc:
             raise InputError(
-                f"task {task.name!r}, key 'risk', stratum {cells.labels[exc_.cell]!r}: {exc_}"
+                f"task {task.name!r}, key 'risk', stratum {cells.labels[exc.cell]!r}: {exc}"
             ) from None
         q, deficit, cand = D.quantize_table(pi, count)
-        certain = pi >= 1.0
         qmax = np.where(cand, q, np.uint64(0)).max(axis=1)
-        simple = np.array(
-            [D.absorbs(int(a), int(b)) for a, b in zip(qmax.tolist(), deficit.tolist())], bool
-        )
-        for c, p in _receivers(targets, cells, group, cand & simple[:, None]).items():
-            exc.setdefault(p, {})[which] = int(q[c].max(where=cand[c], initial=0)) + int(deficit[c])
+        simple = D.absorbs_table(qmax, deficit)
+        cell, pos = _receivers(targets, cells, group, cand & simple[:, None])
+        # q + D stays in [0, 2**64) when absorbed, so wrapping uint64 arithmetic is exact
+        pos_l, val_l = [pos], [qmax[cell] + deficit[cell].view(np.uint64)]
         for c in np.flatnonzero((deficit != 0) & ~simple).tolist():
             # the deficit spills over several units (π within 2**-40 of 0 or 1): unit by unit
-            pos = np.flatnonzero(cells.code == c)
-            ids = MemberIds(targets.id_bytes, cells.rows[pos])
-            qu = D.quantize(pi.reshape(-1)[group[pos]], int(n[c]), ids)
-            own = qu != q.reshape(-1)[group[pos]]
-            for p, v in zip(pos[own].tolist(), qu[own].tolist()):
-                exc.setdefault(p, {})[which] = int(v)
-        out[which] = (q.reshape(-1), certain.reshape(-1), pi)
-    q_low, c_low, _ = out["low"]
-    q_high, c_high, _ = out["high"]
-    f = np.array([float(c.size.p_high) for c in specs])[:, None]
+            at = np.flatnonzero(cells.code == c)
+            ids = MemberIds(targets.id_bytes, cells.rows[at])
+            qu = D.quantize(pi.reshape(-1)[group[at]], int(n[c]), ids)
+            mine = qu != q.reshape(-1)[group[at]]
+            pos_l.append(at[mine])
+            val_l.append(qu[mine])
+        own[which] = (pos_l, val_l)
+        tables[which] = (q.reshape(-1), (pi >= 1.0).reshape(-1))
+    q_low, c_low = tables["low"]
+    q_high, c_high = tables["high"]
+    f = sv["p_high"]
     pi_tab = _mix(
         _stated(q_low, c_low).reshape(ncell, ngroup),
         _stated(q_high, c_high).reshape(ncell, ngroup),
-        f,
+        f[:, None],
         fixed[:, None],
     ).reshape(-1)
-    exc_pos = np.array(sorted(exc), np.intp)
-    e_low = np.array([exc[p].get("low", int(q_low[group[p]])) for p in exc_pos.tolist()], np.uint64)
-    e_high = np.array(
-        [exc[p].get("high", int(q_high[group[p]])) for p in exc_pos.tolist()], np.uint64
-    )
+    # units with a q of their own under either size: their values under both
+    exc_pos = np.unique(np.concatenate(own["low"][0] + own["high"][0]))
     g = group[exc_pos]
-    e_pi = _mix(
-        _stated(e_low, c_low[g]), _stated(e_high, c_high[g]), f[g // ngroup, 0], fixed[g // ngroup]
-    )
+    e_q = {}
+    for which, qt in (("low", q_low), ("high", q_high)):
+        vals = qt[g]
+        for p, v in zip(*own[which]):
+            vals[np.searchsorted(exc_pos, p)] = v
+        e_q[which] = vals
+    gc = g // ngroup
+    e_pi = _mix(_stated(e_q["low"], c_low[g]), _stated(e_q["high"], c_high[g]), f[gc], fixed[gc])
     return Units(
-        group, ngroup, False, pi_tab, q_low, q_high, c_low, c_high, exc_pos, e_pi, e_low, e_high
+        group,
+        ngroup,
+        False,
+        pi_tab,
+        q_low,
+        q_high,
+        c_low,
+        c_high,
+        exc_pos.astype(np.intp),
+        e_pi,
+        e_q["low"],
+        e_q["high"],
     )
 
 
@@ -500,16 +544,15 @@ def _design_task(task: Task, targets: Targets, general_max_rate: float) -> TaskD
         for c, (dist, rate) in enumerate(sizes)
     ]
     if not pips_mode:
-        pi = np.array(
-            [
-                0.0
-                if m == "none"
-                else 1.0
-                if m == "census"
-                else float(d.size.expected / d.population)
-                for m, d in zip(methods, specs)
-            ]
-        )
+        # π = E[n]/N exactly, rounded once; cells of one size and population share it
+        seen: dict[tuple[int, ...], float] = {}
+        pi = np.zeros(ncell)
+        for c, cell in enumerate(specs):
+            if cell.method != "none":
+                k = (*_dist_key(cell.size), cell.population)
+                if k not in seen:
+                    seen[k] = float(cell.size.expected / cell.population)
+                pi[c] = seen[k]
         units = Units(group, 1, False, pi)
     elif w_units is None:
         assert count is not None
@@ -560,17 +603,18 @@ def inclusion_probabilities(
     summaries: list[StratumSummary] = []
     for ti, td in enumerate(designs):
         cells = td.cells
-        order, starts = cells.order, cells.starts
-        pi_all = td.units.pi_at(np.arange(cells.rows.size))
-        for c in range(len(cells)):
-            pos = order[starts[c] : starts[c + 1]]
-            # within a cell by ID bytes, so the published table never shows registry row order
-            ids = targets.id_bytes[cells.rows[pos]]
-            o = id_order(ids)
-            t_idx.append(np.full(pos.size, ti, np.int32))
-            strata.append(np.full(pos.size, len(summaries) + c, np.int32))
-            id_parts.append(ids[o])
-            pis.append(pi_all[pos[o]])
+        m = cells.rows.size
+        ids = targets.id_bytes if cells.all_rows else targets.id_bytes[cells.rows]
+        # by cell, then by ID bytes, so the published table never shows registry row order
+        o = id_order(ids)
+        small = np.int16 if len(cells) < 1 << 15 else np.int32
+        o = o[np.argsort(cells.code[o].astype(small), kind="stable")]
+        t_idx.append(np.full(m, ti, np.int32))
+        strata.append(
+            (np.repeat(np.arange(len(cells)), cells.counts) + len(summaries)).astype(np.int32)
+        )
+        id_parts.append(ids[o])
+        pis.append(td.units.pi_at(o))
         summaries += td.summaries()
     return InclusionProbabilities(
         tasks=tuple(t.name for t in p.tasks),
@@ -582,16 +626,51 @@ def inclusion_probabilities(
     )
 
 
-def _hash(
-    seed: Seed, ns: str, targets: Targets, rows: npt.NDArray[np.intp] | None
-) -> npt.NDArray[np.uint64]:
-    """PRNs of the registry rows ``rows`` (None: every row)."""
-    if rows is None:
-        return prn_hash(seed.value, ns, targets.id_bytes)
-    if rows.size > len(targets) // 2:
-        # hashing every ID beats gathering most of them first
-        return prn_hash(seed.value, ns, targets.id_bytes)[rows]
-    return prn_hash(seed.value, ns, targets.id_bytes[rows])
+def _cell_ints(bits: int, tag: str, seed: bytes, ns: str, labels: list[str]) -> list[int]:
+    """``uniform_int(bits, tag, seed, ns, label)`` for many labels (spec §1, §6.2, §6.4).
+
+    The hash state after the common fields is computed once and copied per label.
+    """
+    base = hashlib.sha256()
+    for field in (tag.encode("utf-8"), seed, ns.encode("utf-8")):
+        base.update(len(field).to_bytes(8, "big") + field)
+    out = []
+    for label in labels:
+        h = base.copy()
+        b = label.encode("utf-8")
+        h.update(len(b).to_bytes(8, "big") + b)
+        out.append(int.from_bytes(h.digest(), "big") >> (256 - bits))
+    return out
+
+
+class _Prns:
+    """PRNs of the units of a draw (registry rows ``rows``, or every row when None)."""
+
+    def __init__(self, seed: Seed, ns: str, targets: Targets, rows: npt.NDArray[np.intp] | None):
+        self.key = prn_key(seed.value, ns)
+        self.ids = targets.id_bytes
+        self.rows = rows
+
+    def into(self, sink: Sink) -> None:
+        rows = self.rows
+        if rows is None:
+            siphash24_chunks(self.key, self.ids, sink)
+        elif rows.size > self.ids.shape[0] // 2:
+            # hashing every ID beats gathering most of them first
+            where = np.full(self.ids.shape[0], -1, np.intp)
+            where[rows] = np.arange(rows.size)
+
+            def some(r: Rows, h: npt.NDArray[np.uint64]) -> None:
+                p = where[r]
+                keep = p >= 0
+                sink(p[keep], h[keep])
+
+            siphash24_chunks(self.key, self.ids, some)
+        else:
+            siphash24_chunks(self.key, self.ids[rows], sink)
+
+    def at(self, pos: npt.NDArray[np.intp]) -> npt.NDArray[np.uint64]:
+        return siphash24(self.key, self.ids[pos if self.rows is None else self.rows[pos]])
 
 
 def _ranges(first: npt.NDArray[np.intp], length: npt.NDArray[np.intp]) -> npt.NDArray[np.intp]:
@@ -606,7 +685,6 @@ def _systematic_places(
     td: TaskDesign,
     order: UnitOrder,
     act: npt.NDArray[np.intp] | None,
-    h: npt.NDArray[np.uint64],
     high: npt.NDArray[np.bool_],
     start: npt.NDArray[np.uint64],
 ) -> npt.NDArray[np.intp]:
@@ -647,7 +725,7 @@ def _systematic_places(
         e_act = e_pos if act is None else np.searchsorted(act, e_pos)
         e_high = high[cells.code[e_pos]]
         e_q = np.where(e_high, units.exc_q_high[keep], units.exc_q_low[keep])
-        e_place = order.places(e_act, units.group[e_pos], h[e_act])
+        e_place = order.places(e_act, units.group[e_pos])
         o = np.argsort(e_place)
         e_place, e_q = e_place[o], e_q[o]
     carry = np.uint64(0)
@@ -699,35 +777,36 @@ def _draw_task(
     cells, units, specs = td.cells, td.units, td.specs
     ns = td.task.prn_namespace
     ncell, ngroup = len(cells), units.ngroup
-    n = np.zeros(ncell, np.intp)
-    high = np.zeros(ncell, bool)
-    start = np.zeros(ncell, np.uint64)
-    for c, spec in enumerate(specs):
-        if spec.method == "none":
-            continue
-        dist = spec.size
-        if not dist.fixed:
-            high[c] = D.bernoulli(
-                uniform_int(256, SIZE_TAG, seed.value, ns, spec.label), dist.p_high
-            )
-        n[c] = dist.high if high[c] else dist.low
-        if spec.method == "pips":
-            start[c] = uniform_int(64, START_TAG, seed.value, ns, spec.label)
+    sv = _size_values(list(specs))
     methods = np.array([c.method for c in specs])
+    labels = cells.labels
+    high = np.zeros(ncell, bool)
+    coin = np.flatnonzero(~sv["fixed"] & (methods != "none"))
+    if coin.size:
+        u = _cell_ints(256, SIZE_TAG, seed.value, ns, [labels[c] for c in coin.tolist()])
+        high[coin] = [D.bernoulli(x, specs[c].size.p_high) for x, c in zip(u, coin.tolist())]
+    n = np.where(methods == "none", 0, np.where(high, sv["high"], sv["low"])).astype(np.intp)
+    start = np.zeros(ncell, np.uint64)
+    pips_cells = np.flatnonzero(methods == "pips")
+    if pips_cells.size:
+        start[pips_cells] = _cell_ints(
+            64, START_TAG, seed.value, ns, [labels[c] for c in pips_cells.tolist()]
+        )
     live = methods != "none"
     # units that can be drawn: every unit of a cell that is not left alone
     act: npt.NDArray[np.intp] | None = None
     if not live.all():
         act = np.flatnonzero(live[cells.code])
     rows = cells.rows if act is None else cells.rows[act]
-    h = _hash(seed, ns, targets, None if act is None and cells.all_rows else rows)
+    prns = _Prns(seed, ns, targets, None if act is None and cells.all_rows else rows)
     group = units.group if act is None else units.group[act]
     sizes = np.where(live, cells.counts, 0)
-    order = order_units(h, group, ngroup, ncell, MemberIds(targets.id_bytes, rows), sizes)
+    ids = targets.id_bytes if prns.rows is None else MemberIds(targets.id_bytes, rows)
+    order = order_units(prns, rows.size, group, ngroup, ncell, ids, sizes)
     first = np.cumsum(sizes) - sizes  # each cell's first place in the order
     pips = methods == "pips"
     if pips.any():
-        places = _systematic_places(td, order, act, h, high, start)
+        places = _systematic_places(td, order, act, high, start)
     else:
         # SRS: each cell's first n places; census: all of them (n = population)
         places = _ranges(first, n)
@@ -739,7 +818,7 @@ def _draw_task(
         c = int(bad[0])
         raise ArithmeticError(f"cell {cells.labels[c]!r}: drew {drawn[c]}, expected {n[c]}")
     epos = pos if act is None else act[pos]
-    return rows[pos], cell, units.pi_at(epos), h[pos], drawn
+    return rows[pos], cell, units.pi_at(epos), prns.at(pos), drawn
 
 
 def draw(plan: Plan | Mapping[str, Any], targets: Targets, seed: Seed) -> Selection:

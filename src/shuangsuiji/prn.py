@@ -21,6 +21,7 @@ an order of magnitude slower in a Python loop; SipHash vectorises over numpy ``u
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -28,7 +29,15 @@ import numpy.typing as npt
 
 from ._hashing import tagged_sha256
 
-__all__ = ["PRN_TAG", "id_bytes_array", "prn_float", "prn_hash", "prn_key", "siphash24"]
+__all__ = [
+    "PRN_TAG",
+    "id_bytes_array",
+    "prn_float",
+    "prn_hash",
+    "prn_key",
+    "siphash24",
+    "siphash24_chunks",
+]
 
 PRN_TAG = "shuangsuiji/prn/v1"
 _CHUNK = 1 << 16
@@ -114,20 +123,40 @@ def id_bytes_array(ids: npt.ArrayLike) -> npt.NDArray[np.bytes_]:
         return np.array([str(s).encode("utf-8") for s in arr.tolist()], dtype="S")
 
 
+Rows = slice | npt.NDArray[np.intp]
+Sink = Callable[[Rows, npt.NDArray[np.uint64]], None]
+
+
 def siphash24(key: bytes, id_bytes: npt.NDArray[np.bytes_]) -> npt.NDArray[np.uint64]:
     """SipHash-2-4 of each element of a fixed-width bytes array (no element may contain NUL).
 
     Rows are grouped by length, hashed in cache-sized chunks and, for large inputs, on a thread
     pool (numpy releases the GIL in ufuncs). The result does not depend on chunking or threads.
     """
+    out = np.empty(id_bytes.shape[0], _U64)
+
+    def store(rows: Rows, h: npt.NDArray[np.uint64]) -> None:
+        out[rows] = h
+
+    siphash24_chunks(key, id_bytes, store)
+    return out
+
+
+def siphash24_chunks(key: bytes, id_bytes: npt.NDArray[np.bytes_], sink: Sink) -> None:
+    """:func:`siphash24`, handing each chunk's hashes to ``sink(rows, h)`` instead of storing.
+
+    ``rows`` (a slice, or an index array when IDs differ in length) says which elements ``h``
+    belongs to; chunks are disjoint and cover every element once. ``sink`` runs on the worker
+    threads, so a caller can turn hashes into what it needs while they are still in cache,
+    in parallel, without a full-size array of hashes.
+    """
     if len(key) != 16:
         raise ValueError("SipHash key must be 16 bytes")
     k0 = int.from_bytes(key[:8], "little")
     k1 = int.from_bytes(key[8:], "little")
     n = id_bytes.shape[0]
-    out = np.empty(n, _U64)
     if n == 0:
-        return out
+        return
     width = id_bytes.dtype.itemsize
     mat = np.ascontiguousarray(id_bytes).view(np.uint8).reshape(n, width)
     # IDs hold no NUL: when the last byte column has none, every ID has the full width
@@ -137,20 +166,20 @@ def siphash24(key: bytes, id_bytes: npt.NDArray[np.bytes_]) -> npt.NDArray[np.ui
     else:
         lengths = np.strings.str_len(id_bytes)
         present = np.flatnonzero(np.bincount(lengths, minlength=width + 1))
-    jobs: list[tuple[int, slice | npt.NDArray[np.intp]]] = []
+    jobs: list[tuple[int, Rows]] = []
     if present.size == 1:
         # the usual case (fixed-length codes): contiguous slices, no gathers
         length = int(present[0])
-        jobs = [(length, slice(s, s + _CHUNK)) for s in range(0, n, _CHUNK)]
+        jobs = [(length, slice(s, min(s + _CHUNK, n))) for s in range(0, n, _CHUNK)]
     else:
         assert lengths is not None
         for length in present.tolist():
             idx = np.flatnonzero(lengths == length)
             jobs += [(length, idx[s : s + _CHUNK]) for s in range(0, idx.size, _CHUNK)]
 
-    def job(args: tuple[int, slice | npt.NDArray[np.intp]]) -> None:
+    def job(args: tuple[int, Rows]) -> None:
         length, rows = args
-        out[rows] = _siphash_words(_message_words(mat[rows], length), k0, k1)
+        sink(rows, _siphash_words(_message_words(mat[rows], length), k0, k1))
 
     # a thread pool costs ~1 ms to start: only worth it for inputs of many chunks
     workers = min(os.cpu_count() or 1, 8, len(jobs)) if n > 4 * _CHUNK else 1
@@ -160,10 +189,11 @@ def siphash24(key: bytes, id_bytes: npt.NDArray[np.bytes_]) -> npt.NDArray[np.ui
     else:
         with ThreadPoolExecutor(workers) as pool:
             list(pool.map(job, jobs))
-    return out
 
 
-def prn_hash(seed: bytes, namespace: str, id_bytes: npt.NDArray[np.bytes_]) -> npt.NDArray[np.uint64]:
+def prn_hash(
+    seed: bytes, namespace: str, id_bytes: npt.NDArray[np.bytes_]
+) -> npt.NDArray[np.uint64]:
     """The 64-bit PRN integers ``h`` for IDs given as UTF-8 bytes."""
     return siphash24(prn_key(seed, namespace), id_bytes)
 

@@ -11,6 +11,10 @@ and the keys are sorted by value, which numpy does several times faster than an 
 (AVX-512 on x86). The position bits make keys distinct and let each key name its unit; the
 group bits (a unit's class of equal π within its cell) let the caller find q without a gather.
 
+The keys are built while the PRNs are computed, chunk by chunk on the hashing threads
+(:func:`shuangsuiji.prn.siphash24_chunks`), so no array of all PRNs is ever made: the few PRNs
+needed later (ties, drawn units) are hashed again.
+
 Only the top bits of ``h`` fit, so units of one cell whose top bits agree are in no particular
 order yet. Such runs are rare (about n**2 / 2**(b+1) pairs in a cell of n units with b bits of
 ``h``) and are put in (h, ID) order afterwards, from the full ``h`` and the IDs. The result is
@@ -20,19 +24,32 @@ exactly the order of the specification, whatever the number of bits. When too fe
 
 from __future__ import annotations
 
+from typing import Protocol
+
 import attrs
 import numpy as np
 import numpy.typing as npt
 
 from .design import IdLookup
+from .prn import Rows, Sink
 
-__all__ = ["CHUNK", "UnitOrder", "order_units"]
+__all__ = ["CHUNK", "Prns", "UnitOrder", "order_units"]
 
 _U64 = np.uint64
 CHUNK = 1 << 15  # elements per chunk of a pass over all units: a few arrays fit in L2
 _MIN_H_BITS = 12  # below this, ties would be common: sort lexicographically instead
 _MAX_H_BITS = 64  # tests lower it to put most units in tie runs
 _MAX_TIES = 1 / 16  # expected partial ties per unit beyond which the lexicographic sort wins
+
+
+class Prns(Protocol):
+    """The PRNs ``h`` of units 0..size-1: all of them chunk by chunk, or a few on demand."""
+
+    def into(self, sink: Sink) -> None:
+        """Compute every unit's h, passing each chunk to ``sink(positions, h)`` (any thread)."""
+
+    def at(self, pos: npt.NDArray[np.intp]) -> npt.NDArray[np.uint64]:
+        """h of the units at ``pos``."""
 
 
 def _bits(n: int) -> int:
@@ -50,6 +67,7 @@ class UnitOrder:
 
     size: int
     ngroup: int
+    prns: Prns
     keys: npt.NDArray[np.uint64] | None
     pos_bits: int = 0
     group_bits: int = 0
@@ -59,10 +77,8 @@ class UnitOrder:
     perm: npt.NDArray[np.intp] | None = None
     unit: npt.NDArray[np.intp] | None = None
 
-    def places(
-        self, pos: npt.NDArray[np.intp], unit: npt.NDArray[np.intp], h: npt.NDArray[np.uint64]
-    ) -> npt.NDArray[np.intp]:
-        """Where the units at positions ``pos`` (cell-groups ``unit``, PRNs ``h``) are in order."""
+    def places(self, pos: npt.NDArray[np.intp], unit: npt.NDArray[np.intp]) -> npt.NDArray[np.intp]:
+        """Where the units at positions ``pos`` (cell-groups ``unit``) are in the order."""
         out = np.empty(pos.shape[0], np.intp)
         if self.keys is None:
             assert self.perm is not None
@@ -72,6 +88,7 @@ class UnitOrder:
             return out
         assert self.prefix is not None
         low = self.group_bits + self.pos_bits
+        h = self.prns.at(pos)
         key = self.prefix[unit] | ((h >> _U64(64 - self.h_bits)) << _U64(low))
         key |= pos.astype(_U64)
         # the unit is in the run of keys sharing its bits above ``low`` (sorted by those bits,
@@ -79,8 +96,10 @@ class UnitOrder:
         mask = _U64((1 << low) - 1)
         lo = np.searchsorted(self.keys, key & ~mask, "left")
         hi = np.searchsorted(self.keys, key | mask, "right")
-        for i, (a, b, k) in enumerate(zip(lo.tolist(), hi.tolist(), key.tolist())):
-            out[i] = a + int(np.flatnonzero(self.keys[a:b] == _U64(k))[0])
+        out[:] = lo
+        for i in np.flatnonzero(hi - lo > 1).tolist():  # in a run of ties: look along it
+            a, b = int(lo[i]), int(hi[i])
+            out[i] = a + int(np.flatnonzero(self.keys[a:b] == key[i])[0])
         return out
 
     def positions(self, at: npt.NDArray[np.intp] | slice | None = None) -> npt.NDArray[np.intp]:
@@ -135,11 +154,7 @@ def _by_id(
 
 
 def _fix_ties(
-    keys: npt.NDArray[np.uint64],
-    low_bits: int,
-    h: npt.NDArray[np.uint64],
-    ids: IdLookup,
-    pos_bits: int,
+    keys: npt.NDArray[np.uint64], low_bits: int, prns: Prns, ids: IdLookup, pos_bits: int
 ) -> None:
     """Put runs of keys that agree above ``low_bits`` in (h, ID) order, in place."""
     parts = []
@@ -155,8 +170,8 @@ def _fix_ties(
     tie = np.concatenate(parts)
     at, run = _runs(tie)
     sub = keys[at]
-    pos = (sub & _U64((1 << pos_bits) - 1)).view(np.int64)
-    hv = h[pos]
+    pos = (sub & _U64((1 << pos_bits) - 1)).view(np.int64).astype(np.intp)
+    hv = prns.at(pos)
     o = np.lexsort((hv, run))
     # equal full h within a run (probability about n**2 / 2**65): by ID bytes
     same = (hv[o][1:] == hv[o][:-1]) & (run[o][1:] == run[o][:-1])
@@ -166,49 +181,61 @@ def _fix_ties(
 
 
 def order_units(
-    h: npt.NDArray[np.uint64],
+    prns: Prns,
+    size: int,
     unit: npt.NDArray[np.intp],
     ngroup: int,
     ncell: int,
     ids: IdLookup,
     cell_sizes: npt.NDArray[np.intp],
 ) -> UnitOrder:
-    """Order units by (cell, h, ID bytes), with ``unit = cell * ngroup + group`` per unit.
+    """Order units 0..size-1 by (cell, h, ID bytes), ``unit = cell * ngroup + group`` per unit.
 
     ``ids`` looks up a unit's ID by position; it is read only for ties of ``h``.
     ``cell_sizes`` (units per cell) sizes the expected number of partial ties.
     """
-    size = int(h.shape[0])
     pb, gb, cb = max(_bits(size), 1), _bits(ngroup), _bits(ncell)
     hb = min(64 - pb - gb - cb, _MAX_H_BITS)
     sq = float(np.square(cell_sizes.astype(np.float64)).sum())
     if hb < _MIN_H_BITS or sq / 2.0 ** (hb + 1) > size * _MAX_TIES + 1024:
-        return _order_lexsort(h, unit, ngroup, ids)
+        return _order_lexsort(prns, size, unit, ngroup, ids)
     # prefix of each (cell, group): cell in the top bits, group just above the position
     cg = np.arange(ncell * ngroup, dtype=np.uint64)
     prefix = (cg % _U64(ngroup)) << _U64(pb)
     if cb:
         prefix |= (cg // _U64(ngroup)) << _U64(64 - cb)
     keys = np.empty(size, np.uint64)
-    # in cache-sized chunks: no 10M-element temporaries (fresh memory costs page faults)
-    for s in range(0, size, CHUNK):
-        k = keys[s : s + CHUNK]
-        np.right_shift(h[s : s + CHUNK], _U64(64 - hb), out=k)
-        k <<= _U64(gb + pb)
-        k |= prefix[unit[s : s + CHUNK]]
-        k |= np.arange(s, s + k.shape[0], dtype=np.uint64)
+
+    def pack(rows: Rows, h: npt.NDArray[np.uint64]) -> None:
+        # h is this chunk's own array, still in cache: turned into keys in place
+        h >>= _U64(64 - hb)
+        h <<= _U64(gb + pb)
+        h |= prefix[unit[rows]]
+        if isinstance(rows, slice):
+            h |= np.arange(rows.start, rows.stop, dtype=np.uint64)
+        else:
+            h |= rows.astype(np.uint64)
+        keys[rows] = h
+
+    prns.into(pack)
     keys.sort()
-    _fix_ties(keys, gb + pb, h, ids, pb)
-    return UnitOrder(size, ngroup, keys, pb, gb, cb, hb, prefix)
+    _fix_ties(keys, gb + pb, prns, ids, pb)
+    return UnitOrder(size, ngroup, prns, keys, pb, gb, cb, hb, prefix)
 
 
 def _order_lexsort(
-    h: npt.NDArray[np.uint64], unit: npt.NDArray[np.intp], ngroup: int, ids: IdLookup
+    prns: Prns, size: int, unit: npt.NDArray[np.intp], ngroup: int, ids: IdLookup
 ) -> UnitOrder:
+    h = np.empty(size, np.uint64)
+
+    def store(rows: Rows, hc: npt.NDArray[np.uint64]) -> None:
+        h[rows] = hc
+
+    prns.into(store)
     cell = unit // ngroup if ngroup > 1 else unit
     perm = np.lexsort((h, cell)).astype(np.intp)
     hs, cs = h[perm], cell[perm]
     same = (hs[1:] == hs[:-1]) & (cs[1:] == cs[:-1])
     if same.any():
         _by_id(perm, same, ids, perm.copy())
-    return UnitOrder(int(h.shape[0]), ngroup, None, perm=perm, unit=unit)
+    return UnitOrder(size, ngroup, prns, None, perm=perm, unit=unit)

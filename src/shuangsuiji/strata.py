@@ -34,6 +34,8 @@ def _first_rows(mask: npt.NDArray[np.bool_], k: int = 3) -> str:
 
 def eligible_rows(task: Task, targets: Targets) -> npt.NDArray[np.intp]:
     """Rows that pass the task's ``where`` filter and cool-off rule."""
+    if not task.where and task.cooloff is None:
+        return np.arange(len(targets))
     mask = np.ones(len(targets), bool)
     for col, values, _ in task.where:
         column = _column(task, targets, col, f"where.{col}")
@@ -261,14 +263,6 @@ class Cells:
         return len(self.labels)
 
 
-def _unradix(key: int, radix_labels: list[list[str]]) -> tuple[int, ...]:
-    digits = []
-    for labels in reversed(radix_labels):
-        key, r = divmod(key, len(labels))
-        digits.append(r)
-    return tuple(reversed(digits))
-
-
 def cells_of(task: Task, targets: Targets, rows: npt.NDArray[np.intp]) -> Cells:
     """Group eligible ``rows`` into labelled cells (``col=value|col=value``; ``all`` if none)."""
     cols = list(task.strata)
@@ -323,7 +317,13 @@ def cells_of(task: Task, targets: Targets, rows: npt.NDArray[np.intp]) -> Cells:
             counts = counts[used_keys]
         else:
             used_keys, cell, counts = np.unique(key, return_inverse=True, return_counts=True)
-        used = [_unradix(int(k), radix_labels) for k in used_keys.tolist()]
+        # digits of each used key, one array per column (first column most significant)
+        digit_cols: list[npt.NDArray[np.int64]] = []
+        rest = used_keys.astype(np.int64)
+        for labels in reversed(radix_labels):
+            rest, r = np.divmod(rest, len(labels))
+            digit_cols.append(r)
+        digit_cols.reverse()
     else:
         # too many combinations for one int64: unique rows of the code matrix (lexicographic)
         stacked = (
@@ -331,23 +331,23 @@ def cells_of(task: Task, targets: Targets, rows: npt.NDArray[np.intp]) -> Cells:
         )
         uniq, cell, counts = np.unique(stacked, axis=0, return_inverse=True, return_counts=True)
         cell = cell.reshape(-1)
-        used = [tuple(int(x) for x in u) for u in uniq.tolist()]
-    labels_out: list[str] = []
-    parts: list[tuple[str, ...]] = []
-    classes: list[str | None] = []
-    for digits in used:
-        vals = [labels[r] for labels, r in zip(radix_labels, digits)]
-        escaped = [
-            label_part(None if r == miss else labels[r])
-            for labels, r, miss in zip(radix_labels, digits, radix_missing)
-        ]
-        labels_out.append("|".join(f"{label_part(c)}={v}" for c, v in zip(cols, escaped)))
-        if with_class:
-            parts.append(tuple(vals[:-1]))
-            classes.append(vals[-1])
-        else:
-            parts.append(tuple(vals))
-            classes.append(None)
+        digit_cols = [uniq[:, j] for j in range(len(cols))]
+    # labels column by column: each distinct value is escaped once, then joined per cell
+    pieces: list[list[str]] = []
+    values: list[list[str]] = []
+    for name, labels, miss, digits in zip(cols, radix_labels, radix_missing, digit_cols):
+        head = label_part(name) + "="
+        written = [head + label_part(None if r == miss else lab) for r, lab in enumerate(labels)]
+        d = digits.tolist()
+        pieces.append([written[r] for r in d])
+        values.append([labels[r] for r in d])
+    labels_out = ["|".join(t) for t in zip(*pieces)] if len(cols) > 1 else pieces[0]
+    if with_class:
+        parts = list(zip(*values[:-1])) if len(cols) > 1 else [()] * len(values[0])
+        classes: list[str | None] = list(values[-1])
+    else:
+        parts = list(zip(*values))
+        classes = [None] * len(parts)
     return Cells(
         tuple(labels_out),
         tuple(parts),
