@@ -10,6 +10,9 @@ Timed, median of ``--reps`` runs each (population and registries are built outsi
                                risk weights A/B/C/D = 1/2/4/8 (systematic πps on the PRN order)
 * ``ss.inclusion_probabilities`` the same plan, no seed
 * ``prn_hash``                 PRNs of all N IDs (``shuangsuiji.prn.prn_hash``)
+* ``... (IDs without a shared prefix)`` the same IDs with their first 8 bytes varied (the
+                               benchmark's IDs all begin ``91000000``, which the SipHash kernel
+                               absorbs once per chunk; real credit codes share it within a county)
 * ``Targets.from_records``     from a pandas DataFrame (id, stratum, risk) of N rows
 * ``numpy``                    per stratum ``Generator.choice(idx, n, replace=False, p=...)``
 * ``svy_sys``                  svy ``Selection(Sample(df, Design(mos="w"))).pps_sys(n, by=...)``
@@ -25,10 +28,13 @@ the draw's own allocations.
 Usage::
 
     python benchmarks/draw.py [--sizes 1000000,10000000] [--peers numpy,svy_sys,consistent]
-                              [--reps 3] [--no-memory] [--profile]
+                              [--reps 3] [--no-memory] [--profile] [--many-strata]
 
 ``--profile`` adds, at the largest N, the wall time of each phase of ``ss.draw`` (PRN, grouping,
 π, sorting, selection, output; measured by wrapping the engine's functions) and a cProfile list.
+``--many-strata`` adds ``ss.draw`` and ``ss.inclusion_probabilities`` on 1M targets in 100,000
+cells (about 10 per cell): SRS at a random-rounded 10 %, and πps at 10 % with class weights and
+with a numeric weight column.
 Needs ``pip install -e ".[bench]"``. Not part of the test suite. The population uses
 ``numpy.random.default_rng`` on purpose, to match peers.py: benchmark data need not replay.
 """
@@ -37,6 +43,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import functools
 import gc
 import io
 import json
@@ -180,7 +187,27 @@ def time_ss(pop: Population, reps: int) -> dict[str, Any]:
         lambda: ss.inclusion_probabilities(plan, targets), reps
     )
     out["prn_hash"] = median_time(lambda: prn_hash(seed.value, "ns", targets.id_bytes), reps)
+    varied = varied_prefix(targets)
+    out["prn_hash (IDs without a shared prefix)"] = median_time(
+        lambda: prn_hash(seed.value, "ns", varied.id_bytes), reps
+    )
+    out["ss.draw (IDs without a shared prefix)"] = median_time(
+        lambda: ss.draw(plan, varied, seed), reps
+    )
     return out
+
+
+def varied_prefix(targets: ss.Targets) -> ss.Targets:
+    """The registry with each ID's first 8 bytes replaced by its last 8 reversed.
+
+    The IDs stay distinct (bytes 8.. are kept) but no longer share their first SipHash block,
+    so this times the kernel without the shared-prefix shortcut.
+    """
+    ids = targets.id_bytes
+    width = ids.dtype.itemsize
+    raw = np.ascontiguousarray(ids).view(np.uint8).reshape(-1, width).copy()
+    raw[:, :8] = raw[:, width - 8 :][:, ::-1]
+    return ss.Targets(targets.id_column, raw.view(f"S{width}").reshape(-1), dict(targets.columns))
 
 
 def time_from_records(pop: Population, reps: int) -> float | str:
@@ -252,20 +279,25 @@ def measure_memory(n: int) -> dict[str, Any]:
     return result
 
 
-# Where ss.draw spends its time: (module, function, phase). Each phase's time is exclusive of
-# the other phases it calls; a name that no longer exists in the engine is reported, not fatal.
+# Where ss.draw spends its time: (module, function or Class.method, phase). Each phase's time is
+# exclusive of the other phases it calls; a name that no longer exists is reported, not fatal.
 PHASES = [
     ("shuangsuiji.draw", "eligible_rows", "grouping: eligible rows"),
-    ("shuangsuiji.draw", "cells_of", "grouping: strata cells (factorize, stable sort)"),
-    ("shuangsuiji.draw", "_weights", "grouping: risk class -> weight"),
-    ("shuangsuiji.design", "pips", "pi: pips (capping, exact sums)"),
-    ("shuangsuiji.design", "quantize", "pi: quantize to the 2**-64 grid"),
-    ("shuangsuiji.draw", "_design_task", "pi: rest of _design_task"),
-    ("shuangsuiji.draw", "prn_hash", "PRN: prn_hash (SipHash-2-4 of the IDs)"),
-    ("shuangsuiji.design", "prn_order", "sorting: prn_order (argsort by PRN)"),
-    ("shuangsuiji.design", "systematic", "selection: systematic"),
-    ("shuangsuiji.draw", "_select_cell", "selection: rest of _select_cell (masks, gathers)"),
-    ("shuangsuiji.draw", "draw", "output: rest of draw (gathers, concatenation, Selection)"),
+    ("shuangsuiji.draw", "cells_of", "grouping: cells (factorize, count)"),
+    ("shuangsuiji.draw", "class_groups", "grouping: risk class -> weight group per cell"),
+    ("shuangsuiji.draw", "_weights", "grouping: numeric weight column"),
+    ("shuangsuiji.design", "pips_table", "pi: capping, exact sums (per cell and group)"),
+    ("shuangsuiji.design", "quantize_table", "pi: grid values, deficits"),
+    ("shuangsuiji.draw", "_receivers", "pi: deficit receivers (smallest ID)"),
+    ("shuangsuiji.draw", "_unit_pips", "pi: unit by unit (numeric weights)"),
+    ("shuangsuiji.draw", "_design_task", "pi: rest of the design"),
+    ("shuangsuiji.draw", "_Prns.into", "PRN: SipHash-2-4 of every ID, packed into sort keys"),
+    ("shuangsuiji.sorting", "_fix_ties", "sorting: runs sharing the packed bits of h"),
+    ("shuangsuiji.draw", "order_units", "sorting: value sort of the keys (rest of order_units)"),
+    ("shuangsuiji.draw", "_systematic_places", "selection: systematic pass along the order"),
+    ("shuangsuiji.draw", "_Prns.at", "output: PRNs of the drawn units (hashed again)"),
+    ("shuangsuiji.draw", "_draw_task", "selection: rest (coins, starts, SRS ranges, pi)"),
+    ("shuangsuiji.draw", "draw", "output: rest of draw (IDs, labels, Selection)"),
 ]
 
 
@@ -305,13 +337,17 @@ def profile_draw(pop: Population, reps: int) -> str:
     try:
         for _ in range(reps):
             timer = _PhaseTimer()
-            for mod_name, attr, phase in PHASES:
-                mod = importlib.import_module(mod_name)
-                if not hasattr(mod, attr):
-                    lines.append(f"  (no {mod_name}.{attr} any more: phase {phase!r} skipped)")
+            for mod_name, path, phase in PHASES:
+                owner: Any = importlib.import_module(mod_name)
+                *outer, attr = path.split(".")
+                for part in outer:
+                    owner = getattr(owner, part, None)
+                if owner is None or not hasattr(owner, attr):
+                    if len(runs) == 0:
+                        lines.append(f"  (no {mod_name}.{path}: phase {phase!r} skipped)")
                     continue
-                patched.append((mod, attr, getattr(mod, attr)))
-                setattr(mod, attr, timer.wrap(phase, getattr(mod, attr)))
+                patched.append((owner, attr, getattr(owner, attr)))
+                setattr(owner, attr, timer.wrap(phase, getattr(owner, attr)))
             draw = importlib.import_module("shuangsuiji.draw").draw
             t0 = time.perf_counter()
             draw(plan, targets, seed)
@@ -339,6 +375,47 @@ def profile_draw(pop: Population, reps: int) -> str:
     return "\n".join(lines)
 
 
+# -- many strata ----------------------------------------------------------------------------------
+MANY_N = 1_000_000
+MANY_CELLS = 100_000
+
+
+def many_strata(reps: int) -> list[tuple[str, float, float, int]]:
+    """ss.draw and ss.inclusion_probabilities with 100k cells of about 10 targets each."""
+    import pandas as pd
+
+    rng = np.random.default_rng(3)
+    n = MANY_N
+    frame = pd.DataFrame(
+        {
+            "id": np.array([f"91{i:016d}" for i in range(n)]),
+            "cell": rng.integers(0, MANY_CELLS, n),
+            "risk": np.array(list(WEIGHTS))[rng.choice(4, n, p=[0.4, 0.35, 0.2, 0.05])],
+            "w": np.array([1.0, 2.0, 4.0, 8.0])[rng.choice(4, n)] * rng.integers(1, 5, n),
+        }
+    )
+    targets = ss.Targets.from_records(frame)
+    seed = ss.Seed.from_hex(SEED_HEX)
+    task = {"name": "t", "strata": ["cell"]}
+    plans = {
+        "SRS, rate 0.1 random rounding": {**task, "size": {"rate": 0.1, "rounding": "random"}},
+        "πps, class weights 1/2/4/8": {
+            **task,
+            "size": {"rate": 0.1},
+            "risk": {"column": "risk", "weights": WEIGHTS},
+        },
+        "πps, numeric weight column": {**task, "size": {"rate": 0.1}, "risk": {"column": "w"}},
+    }
+    out = []
+    for name, t in plans.items():
+        plan = {"name": "many", "tasks": [t]}
+        drawn = len(ss.draw(plan, targets, seed))
+        d = median_time(functools.partial(ss.draw, plan, targets, seed), reps)
+        p = median_time(functools.partial(ss.inclusion_probabilities, plan, targets), reps)
+        out.append((name, d, p, drawn))
+    return out
+
+
 # -- main -----------------------------------------------------------------------------------------
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -350,6 +427,11 @@ def main(argv: list[str] | None = None) -> int:
         "--profile",
         action="store_true",
         help="phase times and cProfile of ss.draw at the largest N",
+    )
+    ap.add_argument(
+        "--many-strata",
+        action="store_true",
+        help=f"also time {MANY_N:,} targets in {MANY_CELLS:,} cells",
     )
     ap.add_argument("--child-memory", type=int, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
@@ -400,6 +482,14 @@ def main(argv: list[str] | None = None) -> int:
 
     print_table(rows, memory)
     print(f"\nload average at the end: {os.getloadavg()[0]:.2f} (on {os.cpu_count()} CPUs)")
+    if args.many_strata:
+        print(
+            f"\n== many strata: {MANY_N:,} targets in {MANY_CELLS:,} cells (median of {args.reps})"
+        )
+        print("| plan | ss.draw (s) | ss.inclusion_probabilities (s) | drawn |")
+        print("|---|---:|---:|---:|")
+        for name, d, p, k in many_strata(args.reps):
+            print(f"| {name} | {d:.3f} | {p:.3f} | {k:,} |", flush=True)
     if args.profile:
         print(f"\n== profile of ss.draw at N = {max(sizes):,}")
         print(profile_draw(Population(max(sizes)), args.reps))

@@ -370,3 +370,50 @@ def test_where_subsets_agree_with_reference(keep: float) -> None:
         ],
     }
     _agree(rows, plan, 6)
+
+
+@SETTINGS
+@given(
+    st.lists(st.binary(min_size=1, max_size=26).filter(lambda b: b"\x00" not in b), max_size=40),
+    st.integers(0, 12),
+    st.binary(min_size=16, max_size=16),
+    st.sampled_from([1, 3, 8, 1 << 15]),
+)
+def test_siphash_kernel_paths(tails: list[bytes], prefix_len: int, key: bytes, chunk: int) -> None:
+    """Strided and gathered blocks, shared leading blocks absorbed once, any chunking."""
+    import reference
+
+    prn = importlib.import_module("shuangsuiji.prn")
+    prefix = b"91130100MA0C"[:prefix_len]
+    msgs = [prefix + t for t in tails]
+    ids = np.array(msgs, dtype="S") if msgs else np.array([], dtype="S1")
+    old = prn._CHUNK
+    try:
+        prn._CHUNK = chunk
+        got = prn.siphash24(key, ids).tolist()
+        # a strided (non-contiguous) view of the same IDs
+        twice = np.repeat(ids, 2)[::2] if msgs else ids
+        assert prn.siphash24(key, twice).tolist() == got
+    finally:
+        prn._CHUNK = old
+    assert got == [reference.siphash24(key, bytes(m)) for m in ids.tolist()]
+
+
+@pytest.mark.parametrize("width", [5, 8, 16, 18, 23])
+@pytest.mark.parametrize("shared", [0, 8, 16])
+def test_siphash_fixed_width(width: int, shared: int) -> None:
+    import reference
+
+    prn = importlib.import_module("shuangsuiji.prn")
+    key = bytes(range(16))
+    head = b"9113010012345678"[: min(shared, width - 1)]
+    msgs = [head + f"{i * 7919:0{width}d}".encode()[-(width - len(head)) :] for i in range(300)]
+    ids = np.array(msgs, dtype="S")
+    assert ids.dtype.itemsize == width
+    old = prn._CHUNK
+    try:
+        prn._CHUNK = 64
+        got = prn.siphash24(key, ids).tolist()
+    finally:
+        prn._CHUNK = old
+    assert got == [reference.siphash24(key, m) for m in msgs]

@@ -40,7 +40,7 @@ __all__ = [
 ]
 
 PRN_TAG = "shuangsuiji/prn/v1"
-_CHUNK = 1 << 16
+_CHUNK = 1 << 15  # IDs per chunk: the state arrays stay in L2
 _U64 = np.uint64
 
 
@@ -79,20 +79,66 @@ def _sipround(
     _rotl(v2, 32, t)
 
 
-def _siphash_words(words: npt.NDArray[np.uint64], k0: int, k1: int) -> npt.NDArray[np.uint64]:
-    """SipHash-2-4 of rows of already padded message words (last word holds the length byte)."""
-    n = words.shape[0]
-    v0 = np.full(n, k0 ^ 0x736F6D6570736575, _U64)
-    v1 = np.full(n, k1 ^ 0x646F72616E646F6D, _U64)
-    v2 = np.full(n, k0 ^ 0x6C7967656E657261, _U64)
-    v3 = np.full(n, k1 ^ 0x7465646279746573, _U64)
+_MASK = (1 << 64) - 1
+
+
+def _rotl_int(x: int, b: int) -> int:
+    return ((x << b) | (x >> (64 - b))) & _MASK
+
+
+def _sipround_int(v: list[int]) -> None:
+    """One SipRound on Python ints (a state shared by a whole chunk)."""
+    v0, v1, v2, v3 = v
+    v0 = (v0 + v1) & _MASK
+    v1 = _rotl_int(v1, 13) ^ v0
+    v0 = _rotl_int(v0, 32)
+    v2 = (v2 + v3) & _MASK
+    v3 = _rotl_int(v3, 16) ^ v2
+    v0 = (v0 + v3) & _MASK
+    v3 = _rotl_int(v3, 21) ^ v0
+    v2 = (v2 + v1) & _MASK
+    v1 = _rotl_int(v1, 17) ^ v2
+    v2 = _rotl_int(v2, 32)
+    v[:] = [v0, v1, v2, v3]
+
+
+Block = npt.NDArray[np.uint64] | int
+
+
+def _siphash_blocks(blocks: list[Block], n: int, k0: int, k1: int) -> npt.NDArray[np.uint64]:
+    """SipHash-2-4 of n messages given as their 64-bit blocks (arrays, or ints shared by all).
+
+    Leading blocks equal in every message (credit codes of one registration authority and
+    county share their first 8 bytes) are absorbed once into a shared state, in Python ints;
+    the rest runs on arrays. The result is the same either way.
+    """
+    v = [
+        k0 ^ 0x736F6D6570736575,
+        k1 ^ 0x646F72616E646F6D,
+        k0 ^ 0x6C7967656E657261,
+        k1 ^ 0x7465646279746573,
+    ]
+    first = 0
+    while first < len(blocks) - 1:
+        m = blocks[first]
+        if not isinstance(m, int):
+            m0 = int(m[0])
+            if not bool((m == _U64(m0)).all()):
+                break
+            m = m0
+        v[3] ^= m
+        _sipround_int(v)
+        _sipround_int(v)
+        v[0] ^= m
+        first += 1
+    v0, v1, v2, v3 = (np.full(n, x, _U64) for x in v)
     t = np.empty(n, _U64)
-    for b in range(words.shape[1]):
-        m = np.ascontiguousarray(words[:, b])
-        v3 ^= m
+    for m in blocks[first:]:
+        mm = _U64(m) if isinstance(m, int) else m
+        v3 ^= mm
         _sipround(v0, v1, v2, v3, t)
         _sipround(v0, v1, v2, v3, t)
-        v0 ^= m
+        v0 ^= mm
     v2 ^= _U64(0xFF)
     for _ in range(4):
         _sipround(v0, v1, v2, v3, t)
@@ -102,14 +148,37 @@ def _siphash_words(words: npt.NDArray[np.uint64], k0: int, k1: int) -> npt.NDArr
     return v0
 
 
-def _message_words(rows: npt.NDArray[np.uint8], length: int) -> npt.NDArray[np.uint64]:
+def _blocks_gathered(rows: npt.NDArray[np.uint8], length: int) -> list[Block]:
     """SipHash message blocks for rows of ``length`` bytes each (zero padded in ``rows``)."""
     n = rows.shape[0]
     nblocks = length // 8 + 1
     buf = np.zeros((n, nblocks * 8), np.uint8)
     buf[:, :length] = rows[:, :length]
     buf[:, nblocks * 8 - 1] = length & 0xFF
-    return buf.view("<u8").astype(_U64, copy=False)
+    words = buf.view("<u8")
+    return [np.ascontiguousarray(words[:, b]).astype(_U64, copy=False) for b in range(nblocks)]
+
+
+def _blocks_strided(raw: npt.NDArray[np.uint8], width: int, rows: slice) -> list[Block]:
+    """Message blocks of consecutive IDs that all have the full ``width`` (>= 8) bytes, read
+    in place from the ID array's bytes: full blocks as strided 8-byte words, the last partial
+    block through the ID's final 8 bytes, shifted; no padded copy of the IDs."""
+    start, stop = rows.start, rows.stop
+    n = stop - start
+    out: list[Block] = []
+    for b in range(width // 8):
+        word = np.ndarray((n,), "<u8", raw, start * width + 8 * b, (width,))
+        out.append(word.astype(_U64))  # an aligned, native copy for the ufuncs
+    rest = width % 8
+    tail = (width & 0xFF) << 56  # the length byte tops the last block
+    if rest:
+        word = np.ndarray((n,), "<u8", raw, start * width + width - 8, (width,))
+        last = word >> _U64(8 * (8 - rest))
+        last |= _U64(tail)
+        out.append(last)
+    else:
+        out.append(tail)
+    return out
 
 
 def id_bytes_array(ids: npt.ArrayLike) -> npt.NDArray[np.bytes_]:
@@ -140,6 +209,11 @@ def siphash24(key: bytes, id_bytes: npt.NDArray[np.bytes_]) -> npt.NDArray[np.ui
 
     siphash24_chunks(key, id_bytes, store)
     return out
+
+
+def _rows_in(rows: Rows) -> int:
+    """How many rows a chunk holds."""
+    return rows.stop - rows.start if isinstance(rows, slice) else int(rows.shape[0])
 
 
 def siphash24_chunks(key: bytes, id_bytes: npt.NDArray[np.bytes_], sink: Sink) -> None:
@@ -176,10 +250,15 @@ def siphash24_chunks(key: bytes, id_bytes: npt.NDArray[np.bytes_], sink: Sink) -
         for length in present.tolist():
             idx = np.flatnonzero(lengths == length)
             jobs += [(length, idx[s : s + _CHUNK]) for s in range(0, idx.size, _CHUNK)]
+    raw = mat.reshape(-1)
 
     def job(args: tuple[int, Rows]) -> None:
         length, rows = args
-        sink(rows, _siphash_words(_message_words(mat[rows], length), k0, k1))
+        if isinstance(rows, slice) and length == width >= 8:
+            blocks = _blocks_strided(raw, width, rows)
+        else:
+            blocks = _blocks_gathered(mat[rows], length)
+        sink(rows, _siphash_blocks(blocks, _rows_in(rows), k0, k1))
 
     # a thread pool costs ~1 ms to start: only worth it for inputs of many chunks
     workers = min(os.cpu_count() or 1, 8, len(jobs)) if n > 4 * _CHUNK else 1
