@@ -417,3 +417,50 @@ def test_siphash_fixed_width(width: int, shared: int) -> None:
     finally:
         prn._CHUNK = old
     assert got == [reference.siphash24(key, m) for m in msgs]
+
+
+finite = st.floats(min_value=0.0, max_value=1e300, allow_nan=False, allow_infinity=False)
+
+
+@SETTINGS
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 4),
+            st.one_of(finite, st.sampled_from([0.0, 1.0, 3.0, 2.0**-1074, 1.7e308])),
+        ),
+        max_size=40,
+    )
+)
+def test_exact_sums_per_cell(pairs: list[tuple[int, float]]) -> None:
+    cell = np.array([c for c, _ in pairs], np.intp)
+    w = np.array([x for _, x in pairs], np.float64)
+    got = D.exact_sums(w, cell, 5)
+    for c in range(5):
+        assert got[c] == D.exact_sum(w[cell == c]) or (
+            np.isinf(got[c]) and np.isinf(D.exact_sum(w[cell == c]))
+        )
+
+
+@SETTINGS
+@given(
+    st.lists(st.tuples(st.integers(0, 3), weights), min_size=1, max_size=30),
+    st.data(),
+)
+def test_unit_tables_equal_cell_by_cell(pairs: list[tuple[int, float]], data: Any) -> None:
+    cell = np.array([c for c, _ in pairs], np.intp)
+    w = np.array([x for _, x in pairs], np.float64)
+    npos = [int(((cell == c) & (w > 0)).sum()) for c in range(4)]
+    n = np.array([data.draw(st.integers(0, k)) for k in npos], np.int64)
+    pi = D.pips_units(w, cell, n)
+    q, deficit, qmax = D.quantize_units(pi, cell, 4)
+    for c in range(4):
+        at = np.flatnonzero(cell == c)
+        ref_pi = D.pips(w[at], int(n[c]))
+        assert pi[at].tolist() == ref_pi.tolist()
+        ids = np.array([f"u{i:03d}".encode() for i in range(at.size)])
+        ref_q = D.quantize(ref_pi, int(n[c]), ids)
+        assert int(ref_q.astype(object).sum() - q[at].astype(object).sum()) == int(deficit[c])
+        free = (ref_pi > 0) & (ref_pi < 1)
+        if free.any():
+            assert int(qmax[c]) == int(q[at][free].max())

@@ -38,13 +38,16 @@ __all__ = [
     "bernoulli",
     "decimal_rate",
     "exact_sum",
+    "exact_sums",
     "lexmin",
     "lexmin_segments",
     "pips",
     "pips_table",
+    "pips_units",
     "prn_order",
     "quantize",
     "quantize_table",
+    "quantize_units",
     "rate_size",
     "smallest",
     "systematic",
@@ -296,6 +299,118 @@ def quantize_table(
     if bool(((deficit != 0) & ~pool.any(axis=1)).any()):
         raise ArithmeticError("π deficit could not be placed; π does not sum to n")
     return q, deficit, candidates
+
+
+def exact_sums(
+    w: npt.NDArray[np.float64], cell: npt.NDArray[np.intp], ncell: int
+) -> npt.NDArray[np.float64]:
+    """:func:`exact_sum` of each cell's values at once (``cell[k]`` is value k's cell).
+
+    Integer values with float totals below 2**52 are summed by a float64 bincount, which is
+    then exact; otherwise :func:`exact_sum`'s split of each double into 26/27-bit halves per
+    exponent, counted per (cell, exponent) and assembled as Python integers per cell.
+    """
+    out: npt.NDArray[np.float64] = np.bincount(cell, weights=w, minlength=ncell).astype(np.float64)
+    if w.size == 0 or (
+        bool((w >= 0).all()) and bool((w == np.floor(w)).all()) and bool((out < 2.0**52).all())
+    ):
+        return out
+    mant, exp = np.frexp(w)
+    m = (mant * 2.0**53).astype(np.int64)
+    nz = m != 0
+    out = np.zeros(ncell)
+    if not nz.any():
+        return out
+    emin = int(exp[nz].min())
+    off = np.where(nz, exp.astype(np.int64) - emin, 0)
+    sign = np.sign(m)
+    am = np.abs(m)
+    hi = (am >> 26).astype(np.float64) * sign
+    lo = (am & ((1 << 26) - 1)).astype(np.float64) * sign
+    nbins = int(off.max()) + 1
+    key = cell.astype(np.int64) * nbins + off
+    totals = [0] * ncell
+    for s in range(0, w.size, _BINCOUNT_ROWS):
+        sl = slice(s, s + _BINCOUNT_ROWS)
+        sh = np.bincount(key[sl], weights=hi[sl], minlength=ncell * nbins)
+        so = np.bincount(key[sl], weights=lo[sl], minlength=ncell * nbins)
+        for k in np.flatnonzero((sh != 0) | (so != 0)).tolist():
+            c, o = divmod(k, nbins)
+            totals[c] += ((int(sh[k]) << 26) + int(so[k])) << o
+    scale = Fraction(2) ** (emin - 53)
+    for c, t in enumerate(totals):
+        if t:
+            try:
+                out[c] = float(Fraction(t) * scale)
+            except OverflowError:
+                out[c] = math.inf if t > 0 else -math.inf
+    return out
+
+
+def pips_units(
+    w: npt.NDArray[np.float64], cell: npt.NDArray[np.intp], n: npt.NDArray[np.int64]
+) -> npt.NDArray[np.float64]:
+    """:func:`pips` for many cells at once, unit by unit (``cell[k]`` is unit k's cell).
+
+    Every unit gets the π :func:`pips` gives it within its cell, bit for bit: the same capping
+    rounds, the same correctly rounded sums (:func:`exact_sums`), the same two IEEE operations.
+    Raises :class:`CellError` naming the first bad cell.
+    """
+    ncell = n.shape[0]
+    pos = w > 0
+    npos = np.bincount(cell, weights=pos, minlength=ncell).astype(np.int64)
+    bad = np.flatnonzero((n < 0) | (n > npos))
+    if bad.size:
+        c = int(bad[0])
+        raise CellError(
+            c, f"cannot draw {int(n[c])} from {int(npos[c])} units with positive weight"
+        )
+    pi = np.zeros(w.shape, np.float64)
+    certain = np.zeros(w.shape, bool)
+    n_rem = np.asarray(n, np.int64).copy()
+    active = n_rem > 0
+    while active.any():
+        free = pos & ~certain & active[cell]
+        total = exact_sums(np.where(free, w, 0.0), cell, ncell)
+        inf = np.flatnonzero(active & ~np.isfinite(total))
+        if inf.size:
+            raise CellError(int(inf[0]), "the weights sum beyond the float range; scale them down")
+        with np.errstate(divide="ignore", invalid="ignore"):
+            p = (n_rem.astype(np.float64)[cell] * w) / total[cell]
+        newly = free & (p >= 1.0)
+        k = np.bincount(cell[newly], minlength=ncell)
+        done = active & (k == 0)
+        take = free & done[cell]
+        pi[take] = p[take]
+        certain |= newly
+        n_rem -= k
+        active &= ~done & (n_rem > 0)
+    pi[certain] = 1.0
+    return pi
+
+
+def quantize_units(
+    pi: npt.NDArray[np.float64], cell: npt.NDArray[np.intp], ncell: int
+) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.int64], npt.NDArray[np.uint64]]:
+    """:func:`quantize` for many cells at once, unit by unit, before the deficits are placed.
+
+    Returns ``(q, deficit, qmax)``: each unit's grid value, each cell's signed deficit D and
+    the largest q among its free units. D goes to the free unit with q = qmax and the smallest
+    ID (the caller's :func:`lexmin_segments`), unless it does not fit there (:func:`absorbs`).
+    """
+    certain = pi >= 1.0
+    free = (pi > 0) & ~certain
+    q = np.zeros(pi.shape, _U64)
+    q[free] = (pi[free] * float(GRID)).astype(_U64)
+    total = np.zeros(ncell, _U64)
+    np.add.at(total, cell, q)  # wraps modulo 2**64
+    deficit = (_U64(0) - total).view(np.int64)
+    qmax = np.zeros(ncell, _U64)
+    np.maximum.at(qmax, cell[free], q[free])
+    pool = np.bincount(cell[free], minlength=ncell) > 0
+    if bool(((deficit != 0) & ~pool).any()):
+        raise ArithmeticError("π deficit could not be placed; π does not sum to n")
+    return q, deficit, qmax
 
 
 def absorbs(q: int, deficit: int) -> bool:

@@ -455,33 +455,41 @@ def _grouped_pips(
 def _unit_pips(
     task: Task, targets: Targets, cells: Cells, w: npt.NDArray[np.float64], specs: list[Cell]
 ) -> Units:
-    """π and q unit by unit, cell by cell (a numeric weight column: few units share a weight)."""
-    m = cells.rows.size
-    pi = np.zeros(m)
-    q_low, q_high = np.zeros(m, np.uint64), np.zeros(m, np.uint64)
-    c_low, c_high = np.zeros(m, bool), np.zeros(m, bool)
-    order, starts = cells.order, cells.starts
-    for c, cell in enumerate(specs):
-        if cell.method != "pips":
-            continue
-        pos = order[starts[c] : starts[c + 1]]
-        wc = w[pos]
-        ids = MemberIds(targets.id_bytes, cells.rows[pos])
-        dist = cell.size
+    """π and q unit by unit, every cell at once (a numeric weight column: few units share a
+    weight), with :func:`design.pips_units` and :func:`design.quantize_units`."""
+    ncell = len(cells)
+    code = cells.code
+    sv = _size_values(specs)
+    fixed = sv["fixed"]
+    is_pips = np.array([c.method == "pips" for c in specs], bool)
+    tables = {}
+    for which in ("low", "high"):
+        # fixed-size cells have no second design: n = 0 leaves their high values empty
+        n = np.where(is_pips & (~fixed if which == "high" else True), sv[which], 0)
         try:
-            ql, cl, p = _pips_grid(wc, dist.low, ids)
-            q_low[pos], c_low[pos] = ql, cl
-            if not dist.fixed:
-                qh, ch, p_h = _pips_grid(wc, dist.high, ids)
-                q_high[pos], c_high[pos] = qh, ch
-                f = float(dist.p_high)
-                p = (1.0 - f) * p + f * p_h
-        except ValueError as exc:
+            pi = D.pips_units(w, code, n)
+        except D.CellError as exc:
             raise InputError(
-                f"task {task.name!r}, key 'risk', stratum {cell.label!r}: {exc}"
+                f"task {task.name!r}, key 'risk', stratum {cells.labels[exc.cell]!r}: {exc}"
             ) from None
-        pi[pos] = p
-    return Units(cells.code, 1, True, pi, q_low, q_high, c_low, c_high)
+        q, deficit, qmax = D.quantize_units(pi, code, ncell)
+        simple = D.absorbs_table(qmax, deficit)
+        # the deficit goes to the free unit with the largest q, ties to the smallest ID
+        cand = np.flatnonzero(
+            ((deficit != 0) & simple)[code] & (pi > 0) & (pi < 1.0) & (q == qmax[code])
+        )
+        cell, at = D.lexmin_segments(targets.id_bytes, cells.rows[cand], code[cand])
+        q[cand[at]] = qmax[cell] + deficit[cell].view(np.uint64)  # stays below 2**64
+        for c in np.flatnonzero((deficit != 0) & ~simple).tolist():
+            # the deficit spills over several units (π within 2**-40 of 0 or 1)
+            at_c = np.flatnonzero(code == c)
+            ids = MemberIds(targets.id_bytes, cells.rows[at_c])
+            q[at_c] = D.quantize(pi[at_c], int(n[c]), ids)
+        tables[which] = (q, pi >= 1.0)
+    q_low, c_low = tables["low"]
+    q_high, c_high = tables["high"]
+    pi_all = _mix(_stated(q_low, c_low), _stated(q_high, c_high), sv["p_high"][code], fixed[code])
+    return Units(code, 1, True, pi_all, q_low, q_high, c_low, c_high)
 
 
 def _pi_range(
