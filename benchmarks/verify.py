@@ -229,7 +229,7 @@ def main() -> None:
 
         parts["results and deadlines"], _ = median_time(results_check, args.reps)
         print()
-        print(f"| N | drawn | results | `ss.draw` | `ss.verify` | verify / draw |")
+        print("| N | drawn | results | `ss.draw` | `ss.verify` | verify / draw |")
         print("|---|---|---|---|---|---|")
         print(f"| {args.n:,} | {len(sel):,} | {len(sel):,} | {t_draw:.2f} s | {t_verify:.2f} s "
               f"| {t_verify / t_draw:.1f}× |")
