@@ -21,7 +21,17 @@ import attrs
 from .errors import InputError
 from .publication import Publication
 
-__all__ = ["DEFAULT_GENERAL_MAX_RATE", "Cooloff", "Plan", "Risk", "Size", "Task"]
+__all__ = [
+    "DEFAULT_GENERAL_MAX_RATE",
+    "DEFAULT_OFFICERS",
+    "Cooloff",
+    "Match",
+    "Plan",
+    "Risk",
+    "Size",
+    "Task",
+    "Team",
+]
 
 DEFAULT_GENERAL_MAX_RATE = 0.10
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -245,6 +255,177 @@ class Cooloff:
         return {"column": self.column, "days": self.days, "as_of": self.as_of}
 
 
+DEFAULT_OFFICERS = 2  # the rules: at least two officers per inspection
+
+
+@attrs.frozen
+class Match:
+    """Qualification matching: officers hold the target's value in ``column`` as a qualification.
+
+    ``who`` is ``"all"`` (every officer on the team) or ``"any"`` (at least one).
+    """
+
+    column: str
+    who: Literal["all", "any"] = "all"
+
+    @classmethod
+    def from_dict(cls, d: Any, task: str) -> Match:
+        _check_keys(d, ["column", "who"], task, "team.match")
+        col = d.get("column")
+        if not isinstance(col, str) or not col:
+            raise InputError(
+                f"{_where(task, 'team.match.column')}: give the target column holding the field, "
+                "e.g. 'field'"
+            )
+        who = d.get("who", "all")
+        if who not in ("all", "any"):
+            raise InputError(
+                f"{_where(task, 'team.match.who')}: {who!r} is not 'all' (every officer qualified) "
+                "or 'any' (at least one)"
+            )
+        return cls(col, who)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"column": self.column, "who": self.who}
+
+
+def _iso(v: Any, task: str, key: str) -> str:
+    try:
+        if not isinstance(v, str) or not _ISO_DATE.fullmatch(v):
+            raise ValueError
+        _dt.date.fromisoformat(v)
+    except ValueError:
+        raise InputError(f"{_where(task, key)}: {v!r} is not an ISO date (YYYY-MM-DD)") from None
+    return v
+
+
+@attrs.frozen
+class Team:
+    """Who inspects a drawn target (the second random): team size and rules (docs/spec.md §8).
+
+    ``officers`` (>= 2, the rules require two) and ``experts`` (>= 0, advisers from the expert
+    pool, never counted as officers); ``match``: qualification matching on a target column;
+    ``cross_region``: officers from a region other than the target's, whose region is in the
+    target column ``region_column``; ``departments``: a joint inspection, each listed unit
+    supplies at least one officer; ``rotation_days``: nobody inspects a target they inspected in
+    the ``rotation_days`` before ``as_of`` (a date the plan states, never the clock).
+    A task without ``team`` gets ``Team()``: two officers, no other rule.
+    """
+
+    officers: int = DEFAULT_OFFICERS
+    experts: int = 0
+    match: Match | None = None
+    cross_region: bool = False
+    region_column: str = "region"
+    departments: tuple[str, ...] = ()
+    rotation_days: int = 0
+    as_of: str | None = None
+
+    KEYS = (
+        "officers",
+        "experts",
+        "match",
+        "cross_region",
+        "region_column",
+        "departments",
+        "rotation_days",
+        "as_of",
+    )
+
+    @classmethod
+    def from_dict(cls, d: Any, task: str) -> Team:
+        _check_keys(d, cls.KEYS, task, "team")
+        officers = d.get("officers", DEFAULT_OFFICERS)
+        if isinstance(officers, bool) or not isinstance(officers, int) or officers < 2:
+            raise InputError(
+                f"{_where(task, 'team.officers')}: {officers!r}; the rules require at least 2 "
+                "officers per inspection"
+            )
+        experts = _count(d.get("experts", 0), task, "team.experts")
+        match = Match.from_dict(d["match"], task) if "match" in d else None
+        if experts and match is None:
+            raise InputError(
+                f"{_where(task, 'team.experts')}: experts are matched by field; give team.match, "
+                "e.g. {'column': 'field'}"
+            )
+        cross = d.get("cross_region", False)
+        if not isinstance(cross, bool):
+            raise InputError(f"{_where(task, 'team.cross_region')}: expected true or false")
+        region_column = d.get("region_column", "region")
+        if not isinstance(region_column, str) or not region_column:
+            raise InputError(
+                f"{_where(task, 'team.region_column')}: give the target column holding the region"
+            )
+        deps = d.get("departments", [])
+        if isinstance(deps, str) or not isinstance(deps, Sequence) or not all(
+            isinstance(x, str) and x.strip() == x and x for x in deps
+        ):
+            raise InputError(
+                f"{_where(task, 'team.departments')}: expected a list of unit names, got {deps!r}"
+            )
+        if len(set(deps)) != len(deps):
+            raise InputError(f"{_where(task, 'team.departments')}: a unit is listed twice")
+        if len(deps) > officers:
+            raise InputError(
+                f"{_where(task, 'team.departments')}: {len(deps)} departments each supply an "
+                f"officer, but team.officers is {officers}; raise it to {len(deps)}"
+            )
+        rotation = _count(d.get("rotation_days", 0), task, "team.rotation_days")
+        as_of = d.get("as_of")
+        if rotation and as_of is None:
+            raise InputError(
+                f"{_where(task, 'team.as_of')}: missing; rotation counts back from a date the "
+                "plan states, e.g. '2026-03-01'"
+            )
+        if as_of is not None:
+            if not rotation:
+                raise InputError(f"{_where(task, 'team.as_of')}: only used with rotation_days")
+            _iso(as_of, task, "team.as_of")
+            try:
+                _dt.date.fromisoformat(as_of) - _dt.timedelta(days=rotation)
+            except OverflowError:
+                raise InputError(
+                    f"{_where(task, 'team.rotation_days')}: {rotation} days before {as_of} is "
+                    "before year 1"
+                ) from None
+        return cls(
+            officers, experts, match, cross, region_column, tuple(deps), rotation, as_of
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"officers": self.officers, "experts": self.experts}
+        if self.match is not None:
+            out["match"] = self.match.to_dict()
+        out["cross_region"] = self.cross_region
+        out["region_column"] = self.region_column
+        out["departments"] = list(self.departments)
+        out["rotation_days"] = self.rotation_days
+        if self.as_of is not None:
+            out["as_of"] = self.as_of
+        return out
+
+    @property
+    def rotation_cutoff(self) -> _dt.date | None:
+        """Inspections after this date bar an inspector (None without rotation)."""
+        if not self.rotation_days or self.as_of is None:
+            return None
+        return _dt.date.fromisoformat(self.as_of) - _dt.timedelta(days=self.rotation_days)
+
+
+def _items(v: Any, task: str) -> tuple[str, ...]:
+    if isinstance(v, str) or not isinstance(v, Sequence) or not v or not all(
+        isinstance(x, str) and x.strip() for x in v
+    ):
+        raise InputError(
+            f"{_where(task, 'items')}: expected a non-empty list of the items to check (抽查事项), "
+            f"got {v!r}"
+        )
+    if len(set(v)) != len(v):
+        raise InputError(f"{_where(task, 'items')}: an item is listed twice")
+    return tuple(v)
+
+
+
 def _where_from_dict(d: Any, task: str) -> tuple[tuple[str, tuple[Any, ...], bool], ...]:
     if not isinstance(d, Mapping):
         raise InputError(f"{_where(task, 'where')}: expected a mapping of column to value(s)")
@@ -275,8 +456,13 @@ class Task:
     risk: Risk | None = None
     cooloff: Cooloff | None = None
     namespace: str | None = None
+    # the second random: team rules (None: Team(), two officers) and the checklist items (双清单)
+    team: Team | None = None
+    items: tuple[str, ...] = ()
 
-    KEYS = ("name", "kind", "where", "strata", "size", "risk", "cooloff", "namespace")
+    KEYS = (
+        "name", "kind", "where", "strata", "size", "risk", "cooloff", "namespace", "team", "items"
+    )
 
     @property
     def prn_namespace(self) -> str:
@@ -331,6 +517,8 @@ class Task:
             risk=risk,
             cooloff=Cooloff.from_dict(d["cooloff"], name) if "cooloff" in d else None,
             namespace=ns,
+            team=Team.from_dict(d["team"], name) if "team" in d else None,
+            items=_items(d["items"], name) if "items" in d else (),
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -347,7 +535,16 @@ class Task:
             out["cooloff"] = self.cooloff.to_dict()
         if self.namespace is not None:
             out["namespace"] = self.namespace
+        if self.team is not None:
+            out["team"] = self.team.to_dict()
+        if self.items:
+            out["items"] = list(self.items)
         return out
+
+    @property
+    def team_rules(self) -> Team:
+        """The task's team rules, or the default ``Team()`` when the plan gives none."""
+        return self.team if self.team is not None else Team()
 
     def declared_rates(self) -> list[tuple[str, float]]:
         """Every rate the task declares, with its key (for the general-task cap)."""
