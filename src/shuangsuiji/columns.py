@@ -70,6 +70,34 @@ def _is_bool(v: Any) -> bool:
     return isinstance(v, (bool, np.bool_))
 
 
+_PACK_CHARS = 3  # code points (21 bits each) that fit one uint64 key
+
+
+def _short_unicode(values: npt.NDArray[np.str_]) -> Column | None:
+    """A numpy ``U`` array of at most 3 characters per value (class codes, region names) as a
+    text column without a Python string per row; None for longer values.
+
+    Each value's code points are packed, first most significant, into one integer, so integer
+    order is code point order (a shorter value first, as its missing characters are 0). The
+    values are exactly those ``tolist()`` gives (numpy drops trailing NULs either way).
+    """
+    k = values.dtype.itemsize // 4
+    if k > _PACK_CHARS or values.size == 0:
+        return None
+    cp = np.ascontiguousarray(values).view(np.uint32).reshape(-1, k).astype(np.uint64)
+    key = cp[:, 0].copy()
+    for j in range(1, k):
+        key <<= np.uint64(21)
+        key |= cp[:, j]
+    distinct = np.unique(key)
+    codes = np.searchsorted(distinct, key).astype(np.int32)
+    cats = []
+    for x in distinct.tolist():
+        chars = [(x >> (21 * (k - 1 - j))) & 0x1FFFFF for j in range(k)]
+        cats.append("".join(chr(c) for c in chars).rstrip("\x00"))
+    return Column("str", codes, tuple(cats))
+
+
 @attrs.frozen(eq=False)
 class Column:
     """One registry column.
@@ -90,6 +118,15 @@ class Column:
     @classmethod
     def from_strings(cls, values: Sequence[str | None] | npt.NDArray[Any]) -> Column:
         """Text values (``None`` = missing) into sorted categories and codes."""
+        if (
+            isinstance(values, np.ndarray)
+            and values.dtype.kind == "U"
+            and values.dtype.isnative
+            and values.ndim == 1
+        ):
+            short = _short_unicode(values)
+            if short is not None:
+                return short
         # A dict over the distinct values, not numpy's U dtype: U silently drops trailing NULs
         # and sorting it is slower than hashing for the usual few-distinct-values column.
         raw = values.tolist() if isinstance(values, np.ndarray) else list(values)

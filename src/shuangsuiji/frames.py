@@ -131,8 +131,11 @@ def from_rows(rows: Iterable[Mapping[str, Any]], id: str) -> Parsed:
 def from_column_data(ids: Any, columns: Mapping[str, Any], id: str) -> Parsed:
     """From an ID sequence and a mapping of column name to values (sequence, array or Column)."""
     rws = Rows()
+    fast = _ascii_unicode_ids(ids)
     if isinstance(ids, np.ndarray) and ids.dtype.kind in "iu":
         idb = ids_from_ints(ids)
+    elif fast is not None:
+        idb = fast
     else:
         vals = ids.tolist() if isinstance(ids, np.ndarray) else list(ids)
         vals = [v.decode("utf-8") if isinstance(v, bytes) else v for v in vals]
@@ -150,6 +153,34 @@ def from_column_data(ids: Any, columns: Mapping[str, Any], id: str) -> Parsed:
             )
         cols[name] = col
     return idb, cols
+
+
+def _ascii_unicode_ids(ids: Any) -> npt.NDArray[np.bytes_] | None:
+    """A numpy ``U`` array of ASCII IDs without NUL, as bytes without a Python string per row
+    (what the per-value path gives); None otherwise, and the per-value path decides."""
+    if not (
+        isinstance(ids, np.ndarray)
+        and ids.dtype.kind == "U"
+        and ids.dtype.isnative
+        and ids.ndim == 1
+        and ids.size
+    ):
+        return None
+    n, k = ids.size, max(ids.dtype.itemsize // 4, 1)
+    points = np.ascontiguousarray(ids).view(np.uint32).reshape(n, k)
+    if int(points.max()) >= 128:
+        return None
+    # each code point's low byte, copied out of the native 4-byte units
+    low = 0 if np.little_endian else 3
+    mat = points.view(np.uint8).reshape(n, k, 4)[:, :, low].copy()
+    width = k
+    if not bool(mat.all()):  # IDs of different lengths (or NULs): look closer
+        lengths = np.strings.str_len(ids)
+        if bool((np.count_nonzero(mat, axis=1) != lengths).any()):  # a NUL inside an ID
+            return None
+        width = max(int(lengths.max()), 1)
+    out: npt.NDArray[np.bytes_] = np.ascontiguousarray(mat[:, :width]).view(f"S{width}").reshape(n)
+    return out
 
 
 def _any_column(values: Any) -> Column:
@@ -179,6 +210,8 @@ def _numpy_column(a: npt.NDArray[Any]) -> Column:
         return Column("float", a.astype(np.float64))
     if k == "b":
         return Column("bool", a.astype(bool))
+    if k == "U" and a.size:
+        return Column.from_strings(a)  # all text: what from_values would give, vectorised
     return Column.from_values(a.tolist())
 
 
