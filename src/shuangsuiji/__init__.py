@@ -6,6 +6,9 @@ Public names only; see docs/ for the guide and the specification.
 from __future__ import annotations
 
 from . import notices
+from .assign import assign
+from .assignment import ALGORITHM as ASSIGN_ALGORITHM
+from .assignment import Assignment
 from .campaign import Campaign
 from .draw import ALGORITHM, draw, inclusion_probabilities
 from .errors import InfeasibleError, InputError, LogError
@@ -23,6 +26,8 @@ __version__ = "0.1.0"
 
 __all__ = [
     "ALGORITHM",
+    "ASSIGN_ALGORITHM",
+    "Assignment",
     "Campaign",
     "Checkpoint",
     "InclusionProbabilities",
@@ -40,6 +45,7 @@ __all__ = [
     "Targets",
     "Task",
     "__version__",
+    "assign",
     "draw",
     "inclusion_probabilities",
     "notices",

@@ -36,6 +36,7 @@ __all__ = [
     "Streams",
     "order_key",
     "seat_label",
+    "seat_labels",
     "uniform_below",
 ]
 
@@ -52,6 +53,17 @@ _CHUNK = 32  # stream values hashed per walker refill
 def seat_label(target: bytes, stream: int) -> bytes:
     """``utf8(target) || "|" || dec(stream)``: the label of one seat's stream."""
     return target + b"|" + str(stream).encode("ascii")
+
+
+def seat_labels(
+    targets: npt.NDArray[np.bytes_], streams: npt.NDArray[np.int64]
+) -> npt.NDArray[np.bytes_]:
+    """:func:`seat_label` of many seats at once."""
+    digits = np.array([str(j).encode("ascii") for j in range(int(streams.max(initial=0)) + 1)])
+    out: npt.NDArray[np.bytes_] = np.strings.add(
+        np.strings.add(targets, b"|"), digits[streams]
+    )
+    return out
 
 
 def order_key(seed: bytes, namespace: str, ids: npt.NDArray[np.bytes_]) -> npt.NDArray[np.intp]:
@@ -83,9 +95,11 @@ class Streams:
     HEAD = 4
     MIDDLE = 16
 
-    def __init__(self, key: bytes, labels: list[bytes], sizes: npt.NDArray[np.int64]) -> None:
+    def __init__(
+        self, key: bytes, labels: npt.NDArray[np.bytes_], sizes: npt.NDArray[np.int64]
+    ) -> None:
         self.key = key
-        self.labels = labels
+        self.labels = np.asarray(labels, dtype="S")
         self.sizes = np.asarray(sizes, np.int64)
         self._head: npt.NDArray[np.int64] | None = None
         self._mid_row = np.full(len(labels), -1, np.intp)
@@ -102,7 +116,7 @@ class Streams:
         out = np.empty((seats.shape[0], max(t1 - t0, 0)), _U64)
         if seats.size == 0 or t1 <= t0:
             return out
-        base = np.array([self.labels[i] + b"|" for i in seats.tolist()], dtype="S")
+        base = np.strings.add(self.labels[seats], b"|")
         ts = np.array([str(t).encode("ascii") for t in range(t0, t1)], dtype="S")
         msgs = np.strings.add(base[:, None], ts[None, :]).reshape(-1)
         out[:] = siphash24(self.key, msgs).reshape(out.shape)

@@ -131,9 +131,10 @@ class Outcome:
     """What :func:`solve` returns: the staffing, and the caps and regime that produced it.
 
     ``regime`` is ``"free"`` (capacities did not bind: each visit's own best team) or
-    ``"balanced"`` (caps ``min(c, lam)``, ``lam`` the least feasible uniform cap), or
-    ``"infeasible"``: then ``staffing`` is the attempt that failed (``fill(∞)`` when some visit
-    cannot be staffed at all, else ``fill(c)``).
+    ``"balanced"`` (caps ``min(c, lam)``, ``lam`` the least feasible uniform cap); or, with
+    ``staffing`` the attempt that failed, ``"unstaffable"`` (``fill(∞)``: some visit cannot be
+    staffed whatever the capacities) or ``"over-capacity"`` (``fill(c)``: the capacities
+    cannot take every visit).
     """
 
     staffing: Staffing
@@ -600,7 +601,7 @@ def solve(p: Problem, prefs: Preferences, capacity: I64) -> Outcome:
     free = solver.fill(unlimited)
     attempts = 1
     if not free.complete:
-        return Outcome(free, "infeasible", None, unlimited, attempts)
+        return Outcome(free, "unstaffable", None, unlimited, attempts)
     if bool((free.loads <= cap).all()):
         return Outcome(free, "free", None, cap, attempts)
     lo = lower_bound(p, cap) - 1  # λ = lo is known (or assumed) infeasible
@@ -618,7 +619,7 @@ def solve(p: Problem, prefs: Preferences, capacity: I64) -> Outcome:
     whole = solver.fill(cap)
     attempts += 1
     if not whole.complete:
-        return Outcome(whole, "infeasible", None, cap, attempts)
+        return Outcome(whole, "over-capacity", None, cap, attempts)
     hi = int(whole.loads.max())
     while hi - lo > 1:
         mid = (lo + hi) // 2

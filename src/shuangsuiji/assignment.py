@@ -1,0 +1,246 @@
+"""The result of the second random: a team per visit (docs/spec.md §8).
+
+:class:`Assignment` is frozen and columnar. Its records have one row per (task, target, team
+member): ``task``, ``id`` (the target), ``inspector``, ``role`` (``officer`` or ``expert``) and
+``visit``. A target drawn by several tasks is one visit with one team (进一次门、查多项事), so its
+members appear once per task. It also gives each inspector's workload, and the advance-notice
+data of each visit (双清单): the target, its tasks, the items to be checked, and each member's
+unit, name, certificate and role, as plain dicts of str and int.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from .errors import InputError
+
+if TYPE_CHECKING:
+    from .inspectors import Inspectors
+
+__all__ = ["ALGORITHM", "Assignment", "PoolResult"]
+
+ALGORITHM = "shuangsuiji-assign/1"
+
+
+def _ro(a: npt.NDArray[Any]) -> npt.NDArray[Any]:
+    a = np.asarray(a)
+    a.setflags(write=False)
+    return a
+
+
+@attrs.frozen
+class PoolResult:
+    """How one pool (officers or experts) was staffed.
+
+    ``regime`` is ``"free"`` (capacities did not bind: every visit got its own best team) or
+    ``"balanced"`` (capacities bound: loads were capped at ``cap``, the least uniform cap that
+    still staffs every visit; spec §8.8); ``"none"`` when no visit needs this pool.
+    """
+
+    role: str
+    regime: str
+    cap: int | None
+    seats: int
+    max_load: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return attrs.asdict(self)
+
+
+@attrs.frozen(eq=False)
+class Assignment:
+    """Teams for the drawn targets: one visit per target, one team per visit.
+
+    Per visit (in ``visit_ids`` order, which is target-ID order): the target, the plan tasks
+    that drew it (``visit_tasks``, indexes into ``tasks``) and the team, in CSR form:
+    ``member_rows[team_indptr[v]:team_indptr[v+1]]`` are rows of the inspector registry, officers
+    first (filtered seats in seat order, then the others by ID), then experts by ID. Member
+    details (ID, name, unit, certificate, role) are copied from the registry, so the value
+    stands alone. ``recusals`` lists the recusals that applied: declared conflicts with drawn
+    targets (``"declared"``) and every enterprise request (``"requested"``), as
+    ``(target, inspector, source)``, sorted.
+    """
+
+    plan_name: str
+    seed_hex: str
+    algorithm: str
+    tasks: tuple[str, ...]
+    task_items: tuple[tuple[str, ...], ...]
+    visit_ids: tuple[str, ...]
+    visit_targets: tuple[str, ...]
+    visit_tasks: tuple[tuple[int, ...], ...]
+    team_indptr: npt.NDArray[np.int64] = attrs.field(converter=_ro)
+    member_rows: npt.NDArray[np.intp] = attrs.field(converter=_ro)
+    member_ids: tuple[str, ...]
+    member_roles: tuple[str, ...]
+    member_names: tuple[str, ...]
+    member_units: tuple[str, ...]
+    member_certificates: tuple[str, ...]
+    recusals: tuple[tuple[str, str, str], ...]
+    pools: tuple[PoolResult, ...]
+    loads: npt.NDArray[np.int64] = attrs.field(converter=_ro)  # per registry row
+    inspectors: Inspectors | None = attrs.field(default=None, kw_only=True, repr=False)
+
+    # -- shape ------------------------------------------------------------------------------------
+    def __len__(self) -> int:
+        """The number of records: team members summed over (task, target)."""
+        sizes = np.diff(self.team_indptr)
+        return int(sum(int(sizes[v]) * len(t) for v, t in enumerate(self.visit_tasks)))
+
+    @property
+    def n_visits(self) -> int:
+        return len(self.visit_ids)
+
+    def team(self, visit: int | str) -> list[int]:
+        """Registry rows of a visit's team (by index or visit ID)."""
+        v = self._visit_index(visit)
+        lo, hi = int(self.team_indptr[v]), int(self.team_indptr[v + 1])
+        return [int(x) for x in self.member_rows[lo:hi]]
+
+    def _visit_index(self, visit: int | str) -> int:
+        if isinstance(visit, str):
+            try:
+                return self.visit_ids.index(visit)
+            except ValueError:
+                try:
+                    return self.visit_targets.index(visit)
+                except ValueError:
+                    raise InputError(
+                        f"no visit {visit!r}: give a visit ID (e.g. {self.visit_ids[:1]}) or a "
+                        "drawn target's ID"
+                    ) from None
+        if isinstance(visit, bool) or not isinstance(visit, int) or not (
+            0 <= visit < self.n_visits
+        ):
+            raise InputError(f"visit index {visit!r} is not in 0..{self.n_visits - 1}")
+        return visit
+
+    # -- records ------------------------------------------------------------------------------------
+    def columns(self) -> dict[str, npt.NDArray[Any]]:
+        """Record columns: task, id, inspector, role, visit (visit order, tasks in plan order)."""
+        task: list[str] = []
+        tid: list[str] = []
+        who: list[str] = []
+        role: list[str] = []
+        vid: list[str] = []
+        indptr = self.team_indptr.tolist()
+        for v, tasks in enumerate(self.visit_tasks):
+            lo, hi = indptr[v], indptr[v + 1]
+            members = self.member_ids[lo:hi]
+            roles = self.member_roles[lo:hi]
+            for t in tasks:
+                task += [self.tasks[t]] * (hi - lo)
+                tid += [self.visit_targets[v]] * (hi - lo)
+                who += members
+                role += roles
+                vid += [self.visit_ids[v]] * (hi - lo)
+        return {
+            "task": np.array(task, dtype=object),
+            "id": np.array(tid, dtype=object),
+            "inspector": np.array(who, dtype=object),
+            "role": np.array(role, dtype=object),
+            "visit": np.array(vid, dtype=object),
+        }
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """One dict per (task, target, member) with keys task, id, inspector, role, visit."""
+        cols = self.columns()
+        names = list(cols)
+        return [dict(zip(names, row)) for row in zip(*(c.tolist() for c in cols.values()))]
+
+    def to_pandas(self) -> Any:
+        """The records as a pandas DataFrame (the ``pandas`` extra)."""
+        from .frames import require
+
+        return require("pandas", "Assignment.to_pandas()").DataFrame(self.columns())
+
+    def recusal_records(self) -> list[dict[str, str]]:
+        """The recusals that applied: ``{"target", "inspector", "source"}``, source
+        ``"declared"`` (the inspector's conflicts) or ``"requested"`` (the enterprise's)."""
+        return [{"target": t, "inspector": i, "source": s} for t, i, s in self.recusals]
+
+    # -- 双清单 --------------------------------------------------------------------------------------
+    def advance_notice(self, visit: int | str) -> dict[str, Any]:
+        """One visit's 双清单: ``visit``, ``target``, ``tasks``, ``items`` (the tasks' checklist
+        items, in task order, without repeats; a task without ``items`` contributes its name) and
+        ``team``: per member ``inspector``, ``role``, ``name``, ``unit``, ``certificate``."""
+        v = self._visit_index(visit)
+        items: list[str] = []
+        for t in self.visit_tasks[v]:
+            items += [x for x in self.task_items[t] if x not in items]
+        lo, hi = int(self.team_indptr[v]), int(self.team_indptr[v + 1])
+        team = [
+            {
+                "inspector": self.member_ids[k],
+                "role": self.member_roles[k],
+                "name": self.member_names[k],
+                "unit": self.member_units[k],
+                "certificate": self.member_certificates[k],
+            }
+            for k in range(lo, hi)
+        ]
+        return {
+            "visit": self.visit_ids[v],
+            "target": self.visit_targets[v],
+            "tasks": [self.tasks[t] for t in self.visit_tasks[v]],
+            "items": items,
+            "team": team,
+        }
+
+    def notices(self) -> list[dict[str, Any]]:
+        """:meth:`advance_notice` of every visit, in visit order."""
+        return [self.advance_notice(v) for v in range(self.n_visits)]
+
+    visits = notices
+
+    # -- workload ----------------------------------------------------------------------------------
+    def workload(self) -> list[dict[str, Any]]:
+        """Per inspector of the registry: ``inspector``, ``name``, ``unit``, ``role``, ``active``,
+        ``capacity`` (None = no limit) and ``visits`` (how many visits in this plan), by ID."""
+        ins = self.inspectors
+        if ins is None:
+            raise InputError("this Assignment keeps no inspector registry; workload needs it")
+        ids = ins.ids()
+        order = sorted(range(len(ids)), key=lambda i: ids[i].encode("utf-8"))
+        cap = ins.capacity.tolist()
+        return [
+            {
+                "inspector": ids[i],
+                "name": str(ins.name[i]),
+                "unit": str(ins.unit[i]),
+                "role": "expert" if ins.is_expert[i] else "officer",
+                "active": bool(ins.active[i]),
+                "capacity": None if cap[i] < 0 else int(cap[i]),
+                "visits": int(self.loads[i]),
+            }
+            for i in order
+        ]
+
+    def workload_summary(self) -> list[dict[str, Any]]:
+        """Per role, over active inspectors: ``people``, ``visits``, ``min``, ``max``, ``mean``
+        and ``idle`` (active people with no visit), plus the pool's regime and cap."""
+        ins = self.inspectors
+        if ins is None:
+            raise InputError("this Assignment keeps no inspector registry; workload needs it")
+        out = []
+        for pool in self.pools:
+            mask = (ins.is_expert if pool.role == "expert" else ~ins.is_expert) & ins.active
+            loads = self.loads[mask]
+            out.append(
+                {
+                    "role": pool.role,
+                    "people": int(mask.sum()),
+                    "visits": int(loads.sum()),
+                    "min": int(loads.min()) if loads.size else 0,
+                    "max": int(loads.max()) if loads.size else 0,
+                    "mean": float(loads.mean()) if loads.size else 0.0,
+                    "idle": int((loads == 0).sum()),
+                    "regime": pool.regime,
+                    "cap": pool.cap,
+                }
+            )
+        return out
