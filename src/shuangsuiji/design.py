@@ -264,7 +264,8 @@ def pips_table(
         inf = np.flatnonzero(active & ~np.isfinite(total))
         if inf.size:
             raise CellError(int(inf[0]), "the weights sum beyond the float range; scale them down")
-        with np.errstate(divide="ignore", invalid="ignore"):
+        # entries that are not free may overflow or divide by 0: their p is never used
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             p = (n_rem.astype(np.float64)[:, None] * w) / total[:, None]
         newly = free & (p >= 1.0)
         done = active & ~newly.any(axis=1)
@@ -375,7 +376,8 @@ def pips_units(
         inf = np.flatnonzero(active & ~np.isfinite(total))
         if inf.size:
             raise CellError(int(inf[0]), "the weights sum beyond the float range; scale them down")
-        with np.errstate(divide="ignore", invalid="ignore"):
+        # units that are not free may overflow or divide by 0: their p is never used
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             p = (n_rem.astype(np.float64)[cell] * w) / total[cell]
         newly = free & (p >= 1.0)
         k = np.bincount(cell[newly], minlength=ncell)
