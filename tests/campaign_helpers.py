@@ -26,8 +26,12 @@ DECLARATION = Randomness.sources(NOTES, "2026-01-08")
 SEED = ss.Seed.from_sources(SOURCES)
 
 
+TEAM = {"officers": 2, "match": {"column": "field"}, "rotation_days": 730, "as_of": "2026-01-05"}
+
+
 def plan_dict() -> dict[str, Any]:
-    """Three tasks; the third overlaps the first two, so some labs get a joint visit."""
+    """Three tasks; the third overlaps the first two, so some labs get a joint visit. Teams are
+    matched on the lab's field and rotate (nobody who inspected the lab in the past two years)."""
     return {
         "name": "测试省2026年检验检测机构抽查计划",
         "tasks": [
@@ -36,17 +40,20 @@ def plan_dict() -> dict[str, Any]:
                 "where": {"field": "食品"},
                 "size": {"rate": 0.3, "minimum": 1},
                 "risk": {"column": "credit", "weights": {"A": 1, "B": 2, "C": 4, "D": 8}},
+                "team": TEAM,
             },
             {
                 "name": "机动车检验机构抽查",
                 "where": {"field": "机动车检验"},
                 "strata": ["credit"],
                 "size": {"total": 8},
+                "team": TEAM,
             },
             {
                 "name": "检验检测机构一般抽查",
                 "kind": "general",
                 "size": {"rate": 0.05, "rounding": "random"},
+                "team": {"officers": 2, "rotation_days": 730, "as_of": "2026-01-05"},
             },
         ],
     }
@@ -63,8 +70,16 @@ def inspectors() -> Any:
 
 
 def history() -> list[dict[str, Any]]:
+    return [dict(h) for h in _history()]
+
+
+@functools.cache
+def _history() -> tuple[dict[str, Any], ...]:
+    """Past inspections of the 300 labs by pool members, before the commitment."""
     labs = set(targets().ids())
-    return [h for h in inspection_history() if h["target"] in labs and h["date"] < "2026-01-05"]
+    return tuple(
+        h for h in inspection_history() if h["target"] in labs and h["date"] < "2026-01-05"
+    )
 
 
 def new_campaign(path: Path, **kw: Any) -> Campaign:

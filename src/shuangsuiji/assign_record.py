@@ -8,7 +8,8 @@ log and the two registries.
 
 The ``assignment`` record's body holds ``Assignment.to_records()`` as columns (docs/spec.md §10):
 ``tasks`` lists the plan's task names and ``rows.task`` indexes it; the other columns (``id``,
-``inspector``, ``role``, ``visit``) are as the records give them.
+``inspector``, ``role``, ``visit``) are as the records give them. ``pools`` says how each pool
+(officers, experts) was staffed: whether capacities bound, and at what cap.
 """
 
 from __future__ import annotations
@@ -37,9 +38,9 @@ ASSIGNMENT_COLUMNS = ("task", "id", "inspector", "role", "visit")
 
 def assign_algorithm() -> str:
     """The assignment algorithm's version tag, as recorded in a commitment."""
-    from . import assign
+    from .assignment import ALGORITHM
 
-    return str(assign.ALGORITHM)
+    return ALGORITHM
 
 
 def _history(items: Iterable[Any]) -> list[list[str]]:
@@ -99,16 +100,20 @@ def run_assign(
 
 
 def assignment_body(teams: Any, selection: Selection) -> dict[str, Any]:
-    """The assignment record: ``tasks`` and one list per column of ``teams.to_records()``."""
+    """The assignment record: ``tasks``, one list per column of ``teams.columns()`` (the
+    records' columns), and how each pool was staffed (``pools``: regime, cap, seats, max load)."""
     tasks = list(selection.tasks)
     index = {t: i for i, t in enumerate(tasks)}
-    records = teams.to_records()
-    cols: dict[str, list[Any]] = {k: [] for k in ASSIGNMENT_COLUMNS}
-    for r in records:
-        for k in ASSIGNMENT_COLUMNS:
-            cols[k].append(r[k])
-    cols["task"] = [index[t] for t in cols["task"]]
-    return {"count": len(records), "tasks": tasks, "rows": cols}
+    cols = teams.columns()
+    rows: dict[str, list[Any]] = {k: cols[k].tolist() for k in ASSIGNMENT_COLUMNS}
+    rows["task"] = [index[t] for t in rows["task"]]
+    return {
+        "count": len(rows["id"]),
+        "algorithm": teams.algorithm,
+        "tasks": tasks,
+        "pools": [p.to_dict() for p in teams.pools],
+        "rows": rows,
+    }
 
 
 def assignment_records(body: Mapping[str, Any], selection: Mapping[str, Any]) -> list[dict[str, Any]]:
