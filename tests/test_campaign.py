@@ -31,9 +31,6 @@ from shuangsuiji.errors import LogError
 from shuangsuiji.log import Log, read_log
 from shuangsuiji.randomness import Randomness
 
-# the second random (issue 3) is needed to reveal; until it lands these tests are skipped
-pytest.importorskip("shuangsuiji.assign")
-
 
 def _names(*fragments: str) -> str:
     return "(?s)" + "".join(f"(?=.*{re.escape(f)})" for f in fragments)

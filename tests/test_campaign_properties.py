@@ -13,7 +13,6 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -22,9 +21,6 @@ from shuangsuiji import bodies as B
 from shuangsuiji import strategies as sst
 from shuangsuiji.assign_record import assignment_body, run_assign
 from shuangsuiji.log import read_log
-
-# the second random (issue 3) is needed to reveal; until it lands these tests are skipped
-pytest.importorskip("shuangsuiji.assign")
 
 COMMIT = "2026-01-05T09:00:00+08:00"
 REVEAL = "2026-01-12T10:00:00+08:00"

@@ -30,9 +30,6 @@ import shuangsuiji as ss
 from shuangsuiji.log import Checkpoint, Log, read_log
 from shuangsuiji.verify import load
 
-# the second random (issue 3) is needed to reveal; until it lands these tests are skipped
-pytest.importorskip("shuangsuiji.assign")
-
 Entries = list[list[Any]]  # [type, body, time] per record
 
 

@@ -18,9 +18,6 @@ from shuangsuiji.cli import main
 from shuangsuiji.cli_campaign import write_csv
 from shuangsuiji.log import Log, read_log
 
-# the second random (issue 3) is needed to reveal; until it lands these tests are skipped
-pytest.importorskip("shuangsuiji.assign")
-
 
 @pytest.fixture(scope="module")
 def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
