@@ -9,7 +9,9 @@ Subcommands:
 ``demo``
     Draws the demo plan from the synthetic Hebei province (:mod:`shuangsuiji.datasets`) with the
     demo seed and prints the header (plan, registry fingerprint, seed and its public sources), a
-    per-task and per-stratum table, and the drawn labs.
+    per-task and per-stratum table, and the drawn labs. Then it runs the plan's whole year as a
+    campaign in a folder (commit, reveal, draw and assign, results, notices, verify) and prints
+    where the files are (``--out DIR``, ``--no-year``).
 
 Each subcommand is a ``_cmd_<name>(args, out) -> int`` registered in :func:`build_parser`; its
 report goes to ``out`` (stdout), errors to stderr with exit status 1 (bad input) or 2 (bad usage,
@@ -327,7 +329,19 @@ def _cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
     p(drawn_table(shown, {str(r["id"]): r for r in records}, args.lang))
     if len(shown) < len(drawn_records):
         p(lab["more"].format(n=len(drawn_records) - len(shown)))
-    return 0
+    return _demo_year(args, out)
+
+
+def _demo_year(args: argparse.Namespace, out: TextIO) -> int:
+    """The demo's second part: the year as a campaign (:func:`cli_campaign.demo_year`)."""
+    from .cli_campaign import demo_year, year_skipped
+
+    if args.no_year:
+        return 0
+    if args.seed is not None:
+        year_skipped(out, args.lang)
+        return 0
+    return demo_year(out, lang=args.lang, size=args.size, folder=args.out)
 
 
 def _int_in(low: int, high: int) -> Any:
@@ -368,6 +382,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo.add_argument(
         "--size", type=_int_in(1, datasets.MAX_ROWS), default=2600, metavar="N", help="labs in the synthetic province (2600)"
+    )
+    demo.add_argument(
+        "--out", metavar="DIR", help="run the year's campaign in DIR (default: a new temporary folder)"
+    )
+    demo.add_argument(
+        "--no-year", action="store_true", help="only the draw: skip the year's campaign"
     )
     demo.set_defaults(func=_cmd_demo)
     from .cli_campaign import add_verify_parser

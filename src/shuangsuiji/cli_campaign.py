@@ -239,7 +239,10 @@ def demo_year(
         write_csv(base / "inspectors.csv", province_inspectors_records()), id="id"
     )
     labs = {r["id"] for r in records}
-    history = [h for h in inspection_history() if h["target"] in labs]
+    # the rotation history as known when the plan is committed
+    history = [
+        h for h in inspection_history() if h["target"] in labs and h["date"] < COMMIT_TIME[:10]
+    ]
     plan = ss.Plan.from_dict(datasets.demo_plan())
     declared = ss.Randomness.sources(
         list(datasets.DEMO_SEED_SOURCE_NOTES), "2026-01-08",
@@ -270,7 +273,12 @@ def demo_year(
         )
         seqs = [campaign.publish_notice(n, time=PLAN_NOTICE_TIME) for n in files]
         p(f"  2. {lab['plan_notice']}: seq {seqs[0]}–{seqs[-1]}")
-        sel, teams = campaign.reveal(seed, time=REVEAL_TIME)
+        try:
+            sel, teams = campaign.reveal(seed, time=REVEAL_TIME)
+        except ss.InfeasibleError as exc:  # a small --size province may not staff the plan
+            p(f"  {lab['infeasible']}: {exc}")
+            p(f"{lab['files']}: {base}")
+            return 0
         state = campaign.state
         p(f"  3. {lab['reveal']}: seq {state.seed_seq}–{state.assignment_seq}; "
           f"{len(sel)} {lab['targets']}, {len(teams.to_records())} {lab['teams']}")
