@@ -289,6 +289,12 @@ FORGERIES: list[tuple[str, Callable[[Entries], Any], int, str, list[str]]] = [
      2, "replay", ["stratum 0", "drawn is 99"]),
     ("change the π summary", lambda e: e[0][1]["inclusion_probabilities"][1].__setitem__(
         "pi_max", "0.9"), 0, "replay", ["π summary", "stratum 1", "pi_max"]),
+    ("change the count", lambda e: e[2][1].__setitem__("count", 5), 2, "replay",
+     ["selection's 'count' is 5 in the log"]),
+    ("change a pool's regime", lambda e: e[3][1]["pools"][0].__setitem__("regime", "x"), 3,
+     "replay", ["assignment's 'pools'", "'x'"]),
+    ("a column that is not a list", lambda e: e[2][1]["rows"].__setitem__("pi", 1), 2,
+     "replay", ["columns are not the lists"]),
     ("change an inspector", lambda e: e[3][1]["rows"]["inspector"].__setitem__(0, "X"),
      3, "replay", ["assignment", "row 0", "'X'"]),
     ("history barring an assigned officer", lambda e: e[0][1]["assignment_inputs"]["history"]

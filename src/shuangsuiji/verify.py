@@ -342,10 +342,13 @@ def _first_difference(a: Sequence[Any], b: Sequence[Any]) -> int:
     return min(len(a), len(b))
 
 
-def _describe(entry: Any) -> str:
-    if isinstance(entry, Mapping):
-        return ", ".join(f"{k} {v!r}" for k, v in entry.items())
-    return repr(entry)
+def _other_members(seq: int, what: str, got: Mapping[str, Any], want: Mapping[str, Any],
+                   f: _Findings) -> None:
+    """Report members of a body, other than its rows and strata, that differ from the replay."""
+    for k in sorted(set(got) | set(want)):
+        if k not in ("rows", "strata") and got.get(k) != want.get(k):
+            f.error(seq, "replay", f"the {what}'s {k!r} is {got.get(k)!r} in the log, "
+                                   f"{want.get(k)!r} in the replay")
 
 
 def _compare_strata(
@@ -387,8 +390,12 @@ def _compare_columns(
     f: _Findings,
 ) -> None:
     """Report the first row where any column of ``logged`` differs from ``replayed``."""
-    if not isinstance(logged, Mapping) or set(logged) != set(replayed):
-        f.error(seq, "replay", f"the {what} columns are not {sorted(replayed)}")
+    if (
+        not isinstance(logged, Mapping)
+        or set(logged) != set(replayed)
+        or not all(isinstance(v, list) for v in logged.values())
+    ):
+        f.error(seq, "replay", f"the {what} columns are not the lists {sorted(replayed)}")
         return
     n_log = {len(v) if isinstance(v, list) else -1 for v in logged.values()}
     n_rep = len(next(iter(replayed.values()))) if replayed else 0
@@ -443,12 +450,7 @@ def _replay(
     got = state.selection
     seq = state.selection_seq
     if got != want:
-        if got.get("algorithm") != want["algorithm"] or got.get("count") != want["count"]:
-            f.error(
-                seq, "replay",
-                f"the selection has {got.get('count')} rows ({got.get('algorithm')}), but the "
-                f"replay draws {want['count']} ({want['algorithm']})",
-            )
+        _other_members(seq, "selection", got, want, f)
         if _compare_strata(seq, "selection's stratum summary", got.get("strata"),
                            want["strata"], f):
             strata_w = want["strata"]
@@ -491,6 +493,7 @@ def _replay(
                     cols[k])
             ) + ")"
 
+        _other_members(aseq, "assignment", got_a, want_a, f)
         _compare_columns(aseq, "assignment", got_a.get("rows"), want_a["rows"], arow, f)
         if not any(p.seq == aseq for p in f.items):
             f.error(aseq, "replay", "the assignment record differs from the replay")
