@@ -222,7 +222,10 @@ class _Exclusions:
     visit: IntArray
     row: IntArray
     reason: npt.NDArray[np.int64]
-    recusals: tuple[tuple[str, str, str], ...]
+    # the recusals to record: target ID, inspector ID (UTF-8), requested (else declared)
+    recusal_targets: npt.NDArray[np.bytes_]
+    recusal_inspectors: npt.NDArray[np.bytes_]
+    recusal_requested: npt.NDArray[np.bool_]
 
 
 def _exclusions(
@@ -234,8 +237,7 @@ def _exclusions(
     history: Any,
     recusals: Any,
 ) -> _Exclusions:
-    ids = ins.ids()
-    index = {x: i for i, x in enumerate(ids)}
+    index = {x: i for i, x in enumerate(ins.ids())}
     known = sel.targets.id_bytes if sel.targets is not None else visits.ids
     parts_v: list[IntArray] = []
     parts_r: list[IntArray] = []
@@ -247,19 +249,21 @@ def _exclusions(
     parts_v.append(cv[hit])
     parts_r.append(owner[hit])
     parts_b.append(np.full(int(hit.sum()), CONFLICT, np.int64))
-    recusal_list = [
-        (visits.ids[v].decode("utf-8"), ids[r], "declared")
-        for v, r in zip(cv[hit].tolist(), owner[hit].tolist())
-    ]
+    rec_t = [visits.ids[cv[hit]]]
+    rec_i = [ins.id_bytes[owner[hit]]]
+    rec_r = [np.zeros(int(hit.sum()), bool)]
     # enterprise recusal requests
     r_targets, r_people = read_recusals(recusals, index, known)
     if r_targets:
-        rv = visits.index(np.array([t.encode("utf-8") for t in r_targets], dtype="S"))
+        rt = np.array([t.encode("utf-8") for t in r_targets], dtype="S")
+        rv = visits.index(rt)
         rp = np.array(r_people, np.intp)
         parts_v.append(rv[rv >= 0])
         parts_r.append(rp[rv >= 0])
         parts_b.append(np.full(int((rv >= 0).sum()), REQUEST, np.int64))
-        recusal_list += [(t, ids[p], "requested") for t, p in zip(r_targets, r_people)]
+        rec_t.append(rt)
+        rec_i.append(ins.id_bytes[rp])
+        rec_r.append(np.ones(rp.size, bool))
     # rotation: inspected this target after the visit's cutoff
     h_people, h_targets, h_dates = read_history(history, index, known)
     if h_people:
@@ -280,11 +284,17 @@ def _exclusions(
     uk, inv = np.unique(key, return_inverse=True)
     bits = np.zeros(uk.size, np.int64)
     np.bitwise_or.at(bits, inv.reshape(-1), b)
+    t_all = np.concatenate(rec_t)
+    i_all = np.concatenate(rec_i)
+    r_all = np.concatenate(rec_r)
+    o = np.lexsort((r_all, i_all, t_all))  # by target, inspector, declared before requested
     return _Exclusions(
         (uk // max(len(ins), 1)).astype(np.intp),
         (uk % max(len(ins), 1)).astype(np.intp),
         bits,
-        tuple(sorted(set(recusal_list), key=lambda x: (x[0].encode(), x[1].encode(), x[2]))),
+        t_all[o],
+        i_all[o],
+        r_all[o],
     )
 
 
@@ -323,7 +333,7 @@ class _Pool:
         for q in sorted(quals):
             m &= self.qualified(q)
         if regions_out:
-            away = np.array([r not in regions_out and r != "" for r in self.region.tolist()])
+            away = np.array([r not in regions_out and r != "" for r in self.region.tolist()], bool)
             m &= away
         if unit is not None:
             m &= np.array([u == unit for u in self.unit.tolist()], bool)
@@ -346,7 +356,9 @@ class _Staffed:
     """A pool's outcome: per visit, its members (pool indexes) in team order."""
 
     outcome: staffing.Outcome
-    teams: list[list[int]]
+    member_visit: IntArray  # per seat: visit index (empty unless staffed)
+    member_rank: npt.NDArray[np.int64]  # order within the team: filtered seats by stream, open
+    member_person: IntArray  # pool index
     problem: staffing.Problem
     slot_stream: npt.NDArray[np.int64]
     order: IntArray  # visit index at each position
@@ -422,19 +434,12 @@ def _staff(
     prefs = Streams(key, labels, sizes[slot_list])
     cap = pool.ins.capacity[pool.rows].astype(np.int64)
     outcome = staffing.solve(problem, prefs, cap)
-    teams: list[list[int]] = [[] for _ in range(n)]
     st = outcome.staffing
-    if outcome.regime in ("free", "balanced"):
-        seat_pos = slot_pos[st.seat_slot]
-        seat_stream = slot_stream[st.seat_slot]
-        # filtered seats by stream number, then open seats' people by ID (pool index)
-        o = np.lexsort((st.seat_person, seat_stream, seat_stream == 0, seat_pos))
-        for p_, s_, person in zip(
-            seat_pos[o].tolist(), seat_stream[o].tolist(), st.seat_person[o].tolist()
-        ):
-            del s_
-            teams[int(order[p_])].append(person)
-    return _Staffed(outcome, teams, problem, slot_stream, order)
+    seat_visit = order[slot_pos[st.seat_slot]].astype(np.intp)
+    seat_stream = slot_stream[st.seat_slot]
+    # filtered seats by stream number, then the open seats (stream 0), whose people go by ID
+    rank = np.where(seat_stream == 0, np.iinfo(np.int64).max, seat_stream)
+    return _Staffed(outcome, seat_visit, rank, st.seat_person, problem, slot_stream, order)
 
 
 def assign(
@@ -519,19 +524,24 @@ def _result(
     excl: _Exclusions,
 ) -> Assignment:
     n = visits.ids.shape[0]
-    members: list[int] = []
-    roles: list[str] = []
-    indptr = [0]
-    for v in range(n):
-        for e in (False, True):
-            s = staffed[e]
-            if s is not None:
-                rows = pools[e].rows[np.array(s.teams[v], np.intp)].tolist()
-                members += rows
-                roles += ["expert" if e else "officer"] * len(rows)
-        indptr.append(len(members))
-    rows_arr = np.array(members, np.intp)
-    ids = ins.ids(rows_arr) if rows_arr.size else []
+    parts_v, parts_k, parts_r, parts_e = [], [], [], []
+    for e in (False, True):
+        s = staffed[e]
+        if s is not None:
+            parts_v.append(s.member_visit)
+            parts_k.append(s.member_rank)
+            parts_r.append(pools[e].rows[s.member_person])
+            parts_e.append(np.full(s.member_visit.size, e))
+    mv = np.concatenate(parts_v) if parts_v else np.zeros(0, np.intp)
+    mk = np.concatenate(parts_k) if parts_k else np.zeros(0, np.int64)
+    mr = np.concatenate(parts_r) if parts_r else np.zeros(0, np.intp)
+    me = np.concatenate(parts_e) if parts_e else np.zeros(0, bool)
+    # team order: officers (filtered seats by stream, then the rest by ID), then experts by ID;
+    # within a pool, rows in ID order are increasing pool indexes, so IDs sort the rest
+    pool_index = np.where(me, pools[True].pos[mr], pools[False].pos[mr])
+    o = np.lexsort((pool_index, mk, me, mv))
+    mv, mr, me = mv[o], mr[o], me[o]
+    indptr = np.concatenate([[0], np.cumsum(np.bincount(mv, minlength=n))]).astype(np.int64)
     width = max(4, len(str(n)))
     pool_results = []
     for e in (False, True):
@@ -540,13 +550,16 @@ def _result(
         if s is None:
             pool_results.append(PoolResult(role, "none", None, 0, 0))
         else:
-            o = s.outcome
+            out = s.outcome
             pool_results.append(
                 PoolResult(
-                    role, o.regime, o.lam, s.problem.n_seats, int(o.staffing.loads.max(initial=0))
+                    role,
+                    out.regime,
+                    out.lam,
+                    s.problem.n_seats,
+                    int(out.staffing.loads.max(initial=0)),
                 )
             )
-    loads = np.bincount(rows_arr, minlength=len(ins)).astype(np.int64)
     return Assignment(
         plan_name=plan.name,
         seed_hex=seed.hex,
@@ -554,18 +567,21 @@ def _result(
         tasks=tuple(t.name for t in plan.tasks),
         task_items=tuple(t.items or (t.name,) for t in plan.tasks),
         visit_ids=tuple(f"V{k + 1:0{width}d}" for k in range(n)),
-        visit_targets=tuple(x.decode("utf-8") for x in visits.ids.tolist()),
-        visit_tasks=tuple(visits.tasks_of(v) for v in range(n)),
-        team_indptr=np.array(indptr, np.int64),
-        member_rows=rows_arr,
-        member_ids=tuple(ids),
-        member_roles=tuple(roles),
-        member_names=tuple(str(x) for x in ins.name[rows_arr].tolist()),
-        member_units=tuple(str(x) for x in ins.unit[rows_arr].tolist()),
-        member_certificates=tuple(str(x) for x in ins.certificate[rows_arr].tolist()),
-        recusals=excl.recusals,
+        visit_targets=tuple(np.strings.decode(visits.ids, "utf-8").tolist()),
+        visit_task_indptr=visits.task_indptr,
+        visit_task_list=visits.task_list,
+        team_indptr=indptr,
+        member_rows=mr,
+        member_id_bytes=ins.id_bytes[mr],
+        member_is_expert=me,
+        member_names=ins.name[mr],
+        member_units=ins.unit[mr],
+        member_certificates=ins.certificate[mr],
+        recusal_targets=excl.recusal_targets,
+        recusal_inspectors=excl.recusal_inspectors,
+        recusal_requested=excl.recusal_requested,
         pools=tuple(pool_results),
-        loads=loads,
+        loads=np.bincount(mr, minlength=len(ins)).astype(np.int64),
         inspectors=ins,
     )
 

@@ -56,13 +56,14 @@ class Assignment:
     """Teams for the drawn targets: one visit per target, one team per visit.
 
     Per visit (in ``visit_ids`` order, which is target-ID order): the target, the plan tasks
-    that drew it (``visit_tasks``, indexes into ``tasks``) and the team, in CSR form:
-    ``member_rows[team_indptr[v]:team_indptr[v+1]]`` are rows of the inspector registry, officers
-    first (filtered seats in seat order, then the others by ID), then experts by ID. Member
-    details (ID, name, unit, certificate, role) are copied from the registry, so the value
-    stands alone. ``recusals`` lists the recusals that applied: declared conflicts with drawn
-    targets (``"declared"``) and every enterprise request (``"requested"``), as
-    ``(target, inspector, source)``, sorted.
+    that drew it (CSR ``visit_task_indptr``/``visit_task_list``, indexes into ``tasks``, in plan
+    order) and the team, in CSR form: ``member_rows[team_indptr[v]:team_indptr[v+1]]`` are rows
+    of the inspector registry, officers first (filtered seats in seat order, then the others by
+    ID), then experts by ID. Member details (ID, name, unit, certificate, role) are copied from
+    the registry, so the value stands alone. The recusals that applied are kept as columns
+    (``recusal_targets``, ``recusal_inspectors``, ``recusal_requested``): every declared
+    conflict with a drawn target and every enterprise request, sorted by target, inspector and
+    source; :meth:`recusal_records` gives them as dicts.
     """
 
     plan_name: str
@@ -72,15 +73,18 @@ class Assignment:
     task_items: tuple[tuple[str, ...], ...]
     visit_ids: tuple[str, ...]
     visit_targets: tuple[str, ...]
-    visit_tasks: tuple[tuple[int, ...], ...]
+    visit_task_indptr: npt.NDArray[np.int64] = attrs.field(converter=_ro)
+    visit_task_list: npt.NDArray[np.intp] = attrs.field(converter=_ro)
     team_indptr: npt.NDArray[np.int64] = attrs.field(converter=_ro)
     member_rows: npt.NDArray[np.intp] = attrs.field(converter=_ro)
-    member_ids: tuple[str, ...]
-    member_roles: tuple[str, ...]
-    member_names: tuple[str, ...]
-    member_units: tuple[str, ...]
-    member_certificates: tuple[str, ...]
-    recusals: tuple[tuple[str, str, str], ...]
+    member_id_bytes: npt.NDArray[np.bytes_] = attrs.field(converter=_ro)
+    member_is_expert: npt.NDArray[np.bool_] = attrs.field(converter=_ro)
+    member_names: npt.NDArray[np.object_] = attrs.field(converter=_ro)
+    member_units: npt.NDArray[np.object_] = attrs.field(converter=_ro)
+    member_certificates: npt.NDArray[np.object_] = attrs.field(converter=_ro)
+    recusal_targets: npt.NDArray[np.bytes_] = attrs.field(converter=_ro)
+    recusal_inspectors: npt.NDArray[np.bytes_] = attrs.field(converter=_ro)
+    recusal_requested: npt.NDArray[np.bool_] = attrs.field(converter=_ro)
     pools: tuple[PoolResult, ...]
     loads: npt.NDArray[np.int64] = attrs.field(converter=_ro)  # per registry row
     inspectors: Inspectors | None = attrs.field(default=None, kw_only=True, repr=False)
@@ -89,7 +93,13 @@ class Assignment:
     def __len__(self) -> int:
         """The number of records: team members summed over (task, target)."""
         sizes = np.diff(self.team_indptr)
-        return int(sum(int(sizes[v]) * len(t) for v, t in enumerate(self.visit_tasks)))
+        return int((sizes * np.diff(self.visit_task_indptr)).sum())
+
+    def visit_tasks(self, visit: int | str) -> tuple[int, ...]:
+        """The plan tasks (indexes into ``tasks``) that drew a visit's target."""
+        v = self._visit_index(visit)
+        lo, hi = int(self.visit_task_indptr[v]), int(self.visit_task_indptr[v + 1])
+        return tuple(int(t) for t in self.visit_task_list[lo:hi])
 
     @property
     def n_visits(self) -> int:
@@ -122,28 +132,26 @@ class Assignment:
     # -- records ------------------------------------------------------------------------------------
     def columns(self) -> dict[str, npt.NDArray[Any]]:
         """Record columns: task, id, inspector, role, visit (visit order, tasks in plan order)."""
-        task: list[str] = []
-        tid: list[str] = []
-        who: list[str] = []
-        role: list[str] = []
-        vid: list[str] = []
-        indptr = self.team_indptr.tolist()
-        for v, tasks in enumerate(self.visit_tasks):
-            lo, hi = indptr[v], indptr[v + 1]
-            members = self.member_ids[lo:hi]
-            roles = self.member_roles[lo:hi]
-            for t in tasks:
-                task += [self.tasks[t]] * (hi - lo)
-                tid += [self.visit_targets[v]] * (hi - lo)
-                who += members
-                role += roles
-                vid += [self.visit_ids[v]] * (hi - lo)
+        n_pairs = self.visit_task_list.shape[0]
+        pair_visit = np.repeat(
+            np.arange(self.n_visits, dtype=np.intp), np.diff(self.visit_task_indptr)
+        )
+        sizes = np.diff(self.team_indptr)[pair_visit]
+        rec_pair = np.repeat(np.arange(n_pairs, dtype=np.intp), sizes)
+        offset = np.arange(rec_pair.size) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+        member = self.team_indptr[pair_visit][rec_pair] + offset
+        rec_visit = pair_visit[rec_pair]
+        tasks = np.array(self.tasks, dtype=object)
+        targets = np.array(self.visit_targets, dtype=object)
+        vids = np.array(self.visit_ids, dtype=object)
+        ids = np.strings.decode(self.member_id_bytes[member], "utf-8").astype(object)
+        roles = np.where(self.member_is_expert[member], "expert", "officer").astype(object)
         return {
-            "task": np.array(task, dtype=object),
-            "id": np.array(tid, dtype=object),
-            "inspector": np.array(who, dtype=object),
-            "role": np.array(role, dtype=object),
-            "visit": np.array(vid, dtype=object),
+            "task": tasks[self.visit_task_list[rec_pair]],
+            "id": targets[rec_visit],
+            "inspector": ids,
+            "role": roles,
+            "visit": vids[rec_visit],
         }
 
     def to_records(self) -> list[dict[str, Any]]:
@@ -161,7 +169,18 @@ class Assignment:
     def recusal_records(self) -> list[dict[str, str]]:
         """The recusals that applied: ``{"target", "inspector", "source"}``, source
         ``"declared"`` (the inspector's conflicts) or ``"requested"`` (the enterprise's)."""
-        return [{"target": t, "inspector": i, "source": s} for t, i, s in self.recusals]
+        return [
+            {
+                "target": t.decode("utf-8"),
+                "inspector": i.decode("utf-8"),
+                "source": "requested" if r else "declared",
+            }
+            for t, i, r in zip(
+                self.recusal_targets.tolist(),
+                self.recusal_inspectors.tolist(),
+                self.recusal_requested.tolist(),
+            )
+        ]
 
     # -- 双清单 --------------------------------------------------------------------------------------
     def advance_notice(self, visit: int | str) -> dict[str, Any]:
@@ -169,24 +188,25 @@ class Assignment:
         items, in task order, without repeats; a task without ``items`` contributes its name) and
         ``team``: per member ``inspector``, ``role``, ``name``, ``unit``, ``certificate``."""
         v = self._visit_index(visit)
+        tasks = self.visit_tasks(v)
         items: list[str] = []
-        for t in self.visit_tasks[v]:
+        for t in tasks:
             items += [x for x in self.task_items[t] if x not in items]
         lo, hi = int(self.team_indptr[v]), int(self.team_indptr[v + 1])
         team = [
             {
-                "inspector": self.member_ids[k],
-                "role": self.member_roles[k],
-                "name": self.member_names[k],
-                "unit": self.member_units[k],
-                "certificate": self.member_certificates[k],
+                "inspector": bytes(self.member_id_bytes[k]).decode("utf-8"),
+                "role": "expert" if self.member_is_expert[k] else "officer",
+                "name": str(self.member_names[k]),
+                "unit": str(self.member_units[k]),
+                "certificate": str(self.member_certificates[k]),
             }
             for k in range(lo, hi)
         ]
         return {
             "visit": self.visit_ids[v],
             "target": self.visit_targets[v],
-            "tasks": [self.tasks[t] for t in self.visit_tasks[v]],
+            "tasks": [self.tasks[t] for t in tasks],
             "items": items,
             "team": team,
         }

@@ -335,7 +335,9 @@ class _Solver:
                 wave = sorted(set(stack), reverse=True)
                 stack.clear()
                 ahead = np.array(wave, np.intp)
-                self.prefs.prefetch(ahead, int(ptr[ahead].max()) + 64 if ahead.size else 0)
+                far = ahead[np.array([ptr_l[a] for a in wave], np.int64) >= 4]
+                if far.size:  # slots already past their first choices tend to walk far
+                    self.prefs.prefetch(far, max(ptr_l[a] for a in far.tolist()) + 64)
             s = wave.pop()
             v = visit[s]
             if need_l[s] <= 0:
@@ -347,7 +349,7 @@ class _Solver:
                         rivals[o] = t
             excl = self.excl(v)
             size = int(self.size[s])
-            width = 16
+            width = 4
             # nobody left who would accept: skip the walk (its order cannot matter)
             whole = self.p.list_of(int(self.p.slot_list[s]))
             could = (count[whole] < caps[whole]) | (worst[whole] > s)

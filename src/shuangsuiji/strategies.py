@@ -25,6 +25,8 @@ The building blocks compose the usual way:
 - :func:`scenarios` — ``(targets, plan, seed)`` triples.
 - :func:`inspector_records` / :func:`inspectors` — inspector registries (officers and experts
   with units, regions, qualifications drawn from the targets' fields, capacities, conflicts).
+- :func:`team_dicts` / :func:`assign_scenarios` — task ``team`` rules, and whole problems for
+  ``assign`` (targets, plan with teams, selection, inspectors, seed, history, recusals).
 
 Plans are built from what the targets hold: text columns with few values are strata, filter and
 class columns, text columns of ISO dates are cool-off columns, and numeric columns with finite,
@@ -52,6 +54,7 @@ except ImportError as _exc:  # pragma: no cover - depends on the environment
 
 import attrs
 
+from ._assign_strategies import AssignScenario, assign_scenarios, team_dicts
 from ._inspector_strategies import UNITS, inspector_records, inspectors
 from .columns import MISSING
 from .draw import inclusion_probabilities
@@ -66,6 +69,8 @@ __all__ = [
     "RISK_MODES",
     "SIZE_MODES",
     "UNITS",
+    "AssignScenario",
+    "assign_scenarios",
     "inspector_records",
     "inspectors",
     "plan_dicts",
@@ -74,6 +79,7 @@ __all__ = [
     "scenarios",
     "seeds",
     "targets",
+    "team_dicts",
 ]
 
 REGIONS: tuple[str, ...] = (

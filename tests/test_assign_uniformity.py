@@ -1,0 +1,134 @@
+"""Monte Carlo: when capacities do not bind, every eligible officer is equally likely.
+
+Fixed seed lists, so these tests never flake; the tolerances are chosen so that a correct
+implementation would fail them with probability below 1e-4 (a 4σ band per count, and a
+chi-square quantile for the joint distribution).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import math
+from collections import Counter
+
+import numpy as np
+
+import shuangsuiji as ss
+from shuangsuiji.preference import Streams, seat_label
+from shuangsuiji.prn import prn_key
+
+N_SEEDS = 200
+N_TARGETS = 20
+
+
+def _seeds(n: int, tag: str) -> list[ss.Seed]:
+    return [ss.Seed.from_hex(hashlib.sha256(f"{tag}/{i}".encode()).hexdigest()) for i in range(n)]
+
+
+def _chi2_limit(df: int) -> float:
+    """An upper bound on the 1 - 1e-4 quantile of chi-square(df) (Wilson–Hilferty, z = 3.72,
+    plus 10% for the approximation at small df)."""
+    z = 3.72
+    return 1.1 * df * (1 - 2 / (9 * df) + z * math.sqrt(2 / (9 * df))) ** 3
+
+
+def _problem() -> tuple[ss.Targets, dict[str, object], ss.Inspectors, list[str]]:
+    targets = ss.Targets.from_records(
+        [{"id": f"9113010000000{i:05d}", "field": "食品", "region": "石家庄"} for i in range(N_TARGETS)]
+    )
+    ids = [r["id"] for r in targets.to_records()]
+    people = []
+    for k in range(10):
+        people.append(
+            {
+                "id": f"JF{k:02d}",
+                "name": f"officer {k}",
+                "unit": "市场局" if k < 6 else "环境厅",
+                "region": "保定",
+                "qualifications": [] if k == 9 else ["食品"],  # JF09: not qualified
+                "role": "officer",
+                "certificate": f"C{k}",
+                "capacity": None,
+                "conflicts": ids if k == 8 else [],  # JF08: conflicted with every target
+            }
+        )
+    plan = {
+        "name": "mc",
+        "tasks": [
+            {
+                "name": "food",
+                "size": {"census": True},
+                "team": {"officers": 2, "match": {"column": "field"}},
+            }
+        ],
+    }
+    return targets, plan, ss.Inspectors.from_records(people), ids
+
+
+def test_each_eligible_officer_is_equally_likely_and_teams_are_uniform_pairs() -> None:
+    targets, plan, inspectors, _ = _problem()
+    eligible = [f"JF{k:02d}" for k in range(8)]  # qualified, not conflicted
+    singles: Counter[str] = Counter()
+    pairs: Counter[tuple[str, ...]] = Counter()
+    for seed in _seeds(N_SEEDS, "uniform"):
+        sel = ss.draw(plan, targets, seed)
+        a = ss.assign(plan, sel, inspectors, seed)
+        assert a.pools[0].regime == "free"
+        for v in range(a.n_visits):
+            lo, hi = int(a.team_indptr[v]), int(a.team_indptr[v + 1])
+            team = tuple(sorted(x.decode() for x in a.member_id_bytes[lo:hi].tolist()))
+            pairs[team] += 1
+            singles.update(team)
+    trials = N_SEEDS * N_TARGETS
+    assert set(singles) == set(eligible)
+    p = 2 / len(eligible)
+    sd = math.sqrt(trials * p * (1 - p))
+    for person in eligible:
+        # each count is Binomial(trials, 2/8); 4σ covers it with probability > 1 - 1e-4
+        assert abs(singles[person] - trials * p) < 4 * sd, (person, singles[person])
+    cells = list(itertools.combinations(eligible, 2))
+    expected = trials / len(cells)
+    chi2 = sum((pairs[c] - expected) ** 2 / expected for c in cells)
+    assert set(pairs) <= set(cells)
+    assert chi2 < _chi2_limit(len(cells) - 1), chi2
+
+
+def test_a_department_seat_is_uniform_within_its_department() -> None:
+    targets, plan, inspectors, _ = _problem()
+    task = plan["tasks"][0]  # type: ignore[index]
+    task["team"] = {"officers": 2, "match": {"column": "field"}, "departments": ["环境厅"]}
+    dept: Counter[str] = Counter()
+    other: Counter[str] = Counter()
+    for seed in _seeds(N_SEEDS, "department"):
+        a = ss.assign(plan, ss.draw(plan, targets, seed), inspectors, seed)
+        for v in range(a.n_visits):
+            lo = int(a.team_indptr[v])
+            first, second = (x.decode() for x in a.member_id_bytes[lo : lo + 2].tolist())
+            dept[first] += 1  # the filtered seat comes first in the team
+            other[second] += 1
+    trials = N_SEEDS * N_TARGETS
+    assert set(dept) == {"JF06", "JF07"}  # 环境厅's eligible officers (JF08 is conflicted)
+    sd = math.sqrt(trials * 0.25)
+    assert abs(dept["JF06"] - trials / 2) < 4 * sd
+    # the open seat: uniform over the 7 eligible officers left, so JF00..JF05 each 1/7 and the
+    # department's other officer 1/7 half the time
+    for person, n in other.items():
+        p = 1 / 14 if person in ("JF06", "JF07") else 1 / 7
+        sd = math.sqrt(trials * p * (1 - p))
+        assert abs(n - trials * p) < 4 * sd, (person, n)
+    assert len(other) == 8
+
+
+def test_preference_orders_are_uniform_permutations() -> None:
+    """Every one of the 24 orders of a 4-person list is equally likely (chi-square)."""
+    n_seats = 24_000
+    labels = np.array([seat_label(f"T{i}".encode(), i % 3) for i in range(n_seats)], dtype="S")
+    streams = Streams(prn_key(bytes(range(16)), "shuangsuiji/assign/v1/officers"), labels,
+                      np.full(n_seats, 4, np.int64))
+    head = streams.head(4)
+    counts = Counter(tuple(row) for row in head.tolist())
+    assert len(counts) == 24
+    expected = n_seats / 24
+    chi2 = sum((c - expected) ** 2 / expected for c in counts.values())
+    assert chi2 < _chi2_limit(23), chi2
