@@ -13,6 +13,12 @@ IEEE-754 operation so that a second implementation can reproduce it bit for bit:
   "Coordination of samples using permanent random numbers": the n smallest of iid uniform PRNs
   form an SRS).
 - :func:`rate_size` and :func:`allocate` turn rates and totals into integer sizes, exactly.
+
+These are the unit-by-unit definitions, one cell at a time. The draw uses their many-cell
+forms, which give the same numbers: :func:`pips_table` / :func:`quantize_table` on groups of
+units sharing a weight, :func:`pips_units` / :func:`exact_sums` / :func:`quantize_units` unit
+by unit, and :func:`lexmin_segments` for the deficit receivers; the PRN order and the
+systematic pass are vectorised in :mod:`.sorting` and :mod:`.draw`.
 """
 
 from __future__ import annotations

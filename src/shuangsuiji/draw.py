@@ -7,6 +7,13 @@ and two per-cell values: the random-rounding coin and the systematic start.
 
 Designs per cell: ``census`` (π = 1), ``none`` (π = 0: rate 0, "left alone"), ``srs`` (the n
 smallest PRNs; π = E[n]/N) and ``pips`` (systematic πps along PRN order; π = q/2**64).
+
+Every cell of a task is handled at once, never in a Python loop over rows: units of a cell that
+share a class weight share π and q, kept once per (cell, group) (:class:`Units`); the units of
+all cells are put in (cell, PRN, ID) order by one sort of packed keys (:mod:`.sorting`); and
+one chunked pass along that order selects (SRS: each cell's first n; πps: the systematic
+points). The results are those of the unit-by-unit definitions in :mod:`.design`, bit for bit
+(docs/performance.md explains the engine, tests/test_engine.py checks it).
 """
 
 from __future__ import annotations
@@ -66,10 +73,6 @@ class MemberIds:
     def __getitem__(self, idx: Any) -> npt.NDArray[np.bytes_]:
         out: npt.NDArray[np.bytes_] = self.base[self.rows[idx]]
         return out
-
-    def take(self, idx: npt.NDArray[np.intp]) -> MemberIds:
-        """A lazy view of the members at ``idx`` (still nothing gathered)."""
-        return MemberIds(self.base, self.rows[idx])
 
 
 def _dist_key(d: D.SizeDist) -> tuple[int, int, int, int]:
@@ -299,16 +302,6 @@ def _cell_sizes(task: Task, cells: Cells, caps: list[int]) -> list[tuple[D.SizeD
             f"{sum(caps)})"
         ) from None
     return [(D.SizeDist(n, n), None) for n in ns]
-
-
-def _pips_grid(
-    w: npt.NDArray[np.float64], n: int, ids: D.IdLookup
-) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.bool_], npt.NDArray[np.float64]]:
-    """Capped πps for a fixed size n: grid values q (units of 2**-64), certainty mask, stated π."""
-    p = D.pips(w, n)
-    q = D.quantize(p, n, ids)
-    certain = p >= 1.0
-    return q, certain, np.where(certain, 1.0, q.astype(np.float64) / float(D.GRID))
 
 
 def _stated(q: npt.NDArray[np.uint64], certain: npt.NDArray[np.bool_]) -> npt.NDArray[np.float64]:

@@ -255,10 +255,6 @@ class Cells:
         """Cell ``c`` is ``order[starts[c]:starts[c+1]]``."""
         return np.concatenate([[0], np.cumsum(self.counts)]).astype(np.intp)
 
-    def members(self, c: int) -> npt.NDArray[np.intp]:
-        """Rows of cell ``c``, ascending."""
-        return self.rows[self.order[self.starts[c] : self.starts[c + 1]]]
-
     def __len__(self) -> int:
         return len(self.labels)
 
