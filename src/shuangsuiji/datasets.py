@@ -334,8 +334,17 @@ def demo_plan() -> dict[str, Any]:
     The general (一般) task covers the remaining fields at 8%, under the plan's 10% cap, with
     weight 0 for class A (无事不扰: low-risk labs are left alone) rising to 6 for D, and leaves
     out labs inspected in the year before the plan.
+
+    Teams (the second random, docs/spec.md §8): two officers qualified for the lab's field, nobody
+    who inspected the lab in the year before the plan (rotation), and: eco-environment labs get a
+    joint inspection (部门联合抽查) by the eco-environment department, whose officer holds the
+    field, and the provincial market regulator; medical-device labs get officers from another
+    city (异地协助); the general task adds a technical expert of the field. Each task lists the
+    items checked (双清单).
     """
     by_city = ["city"]
+    rotation = {"rotation_days": 365, "as_of": DATA_AS_OF}
+    basics = ["资质认定条件保持情况", "检验检测报告和原始记录"]
     return {
         "name": "河北省2026年检验检测机构双随机抽查计划",
         "general_max_rate": 0.10,
@@ -346,6 +355,8 @@ def demo_plan() -> dict[str, Any]:
                 "where": {"field": "机动车检验"},
                 "strata": by_city,
                 "risk": {"column": "credit", "rates": {"A": 0.05, "B": 0.15, "C": 0.4, "D": 1}},
+                "team": {"officers": 2, "match": {"column": "field"}, **rotation},
+                "items": [*basics, "机动车安全技术检验项目和方法"],
             },
             {
                 "name": "生态环境监测机构重点抽查",
@@ -353,6 +364,13 @@ def demo_plan() -> dict[str, Any]:
                 "where": {"field": "生态环境监测"},
                 "strata": by_city,
                 "size": {"rate": 0.5, "minimum": 2, "rounding": "ceil"},
+                "team": {
+                    "officers": 2,
+                    "match": {"column": "field", "who": "any"},
+                    "departments": ["河北省生态环境厅", "河北省市场监督管理局"],
+                    **rotation,
+                },
+                "items": [*basics, "监测数据真实性和准确性"],
             },
             {
                 "name": "食品检验机构重点抽查",
@@ -361,6 +379,8 @@ def demo_plan() -> dict[str, Any]:
                 "strata": by_city,
                 "size": {"rate": 0.2, "minimum": 2, "rounding": "ceil"},
                 "risk": {"column": "credit", "weights": {"A": 1, "B": 2, "C": 4, "D": 8}},
+                "team": {"officers": 2, "match": {"column": "field"}, **rotation},
+                "items": [*basics, "食品检验方法和标准执行情况"],
             },
             {
                 "name": "医疗器械检验机构重点抽查",
@@ -368,6 +388,14 @@ def demo_plan() -> dict[str, Any]:
                 "where": {"field": "医疗器械"},
                 "strata": by_city,
                 "size": {"total": 60, "allocation": "proportional", "minimum": 1},
+                "team": {
+                    "officers": 2,
+                    "match": {"column": "field"},
+                    "cross_region": True,
+                    "region_column": "city",
+                    **rotation,
+                },
+                "items": [*basics],
             },
             {
                 "name": "其他领域检验检测机构一般抽查",
@@ -377,6 +405,8 @@ def demo_plan() -> dict[str, Any]:
                 "size": {"rate": 0.08, "rounding": "round"},
                 "risk": {"column": "credit", "weights": {"A": 0, "B": 1, "C": 3, "D": 6}},
                 "cooloff": {"column": "last_inspected", "days": 365, "as_of": DATA_AS_OF},
+                "team": {"officers": 2, "experts": 1, "match": {"column": "field"}, **rotation},
+                "items": [*basics],
             },
         ],
     }
