@@ -9,7 +9,9 @@ Subcommands:
 ``demo``
     Draws the demo plan from the synthetic Hebei province (:mod:`shuangsuiji.datasets`) with the
     demo seed and prints the header (plan, registry fingerprint, seed and its public sources), a
-    per-task and per-stratum table, and the drawn labs. Then it runs the plan's whole year as a
+    per-task and per-stratum table, and the drawn labs; then the teams assigned to them from the
+    demo pool of inspectors and the workload spread (:mod:`shuangsuiji.cli_teams`). Then it runs
+    the plan's whole year as a
     campaign in a folder (commit, reveal, draw and assign, results, notices, verify) and prints
     where the files are (``--out DIR``, ``--no-year``).
 
@@ -329,7 +331,25 @@ def _cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
     p(drawn_table(shown, {str(r["id"]): r for r in records}, args.lang))
     if len(shown) < len(drawn_records):
         p(lab["more"].format(n=len(drawn_records) - len(shown)))
+    p("")
+    _demo_teams(args, out, plan_dict, sel, records, seed)
     return _demo_year(args, out)
+
+
+def _demo_teams(
+    args: argparse.Namespace,
+    out: TextIO,
+    plan: Mapping[str, Any],
+    sel: Any,
+    records: Sequence[Mapping[str, Any]],
+    seed: Any,
+) -> None:
+    """The teams assigned to the drawn labs and the workload spread (:mod:`.cli_teams`)."""
+    from .cli_teams import demo_teams
+
+    demo_teams(
+        out, plan, sel, records, seed, lang=args.lang, limit=args.limit, show_all=args.all
+    )
 
 
 def _demo_year(args: argparse.Namespace, out: TextIO) -> int:
