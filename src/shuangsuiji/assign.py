@@ -268,12 +268,11 @@ def _exclusions(
     h_people, h_targets, h_dates = read_history(history, index, known)
     if h_people:
         hv = visits.index(np.array([t.encode("utf-8") for t in h_targets], dtype="S"))
-        cut = np.array([r.cutoff or "" for r in rules], dtype=object)
-        keep = [
-            v >= 0 and bool(cut[group[v]]) and d > cut[group[v]]
-            for v, d in zip(hv.tolist(), h_dates)
-        ]
-        k = np.array(keep, bool)
+        never = np.datetime64("9999-12-31")  # no rotation rule: no date is recent
+        cut = np.array([r.cutoff or never for r in rules], dtype="datetime64[D]")
+        days = np.array(h_dates, dtype="datetime64[D]")
+        k = hv >= 0
+        k[k] = days[k] > cut[group[hv[k]]]
         parts_v.append(hv[k])
         parts_r.append(np.array(h_people, np.intp)[k])
         parts_b.append(np.full(int(k.sum()), ROTATION, np.int64))
@@ -281,9 +280,12 @@ def _exclusions(
     r = np.concatenate(parts_r).astype(np.int64)
     b = np.concatenate(parts_b)
     key = v * max(len(ins), 1) + r
-    uk, inv = np.unique(key, return_inverse=True)
-    bits = np.zeros(uk.size, np.int64)
-    np.bitwise_or.at(bits, inv.reshape(-1), b)
+    o = np.argsort(key, kind="stable")
+    key, b = key[o], b[o]
+    first = np.ones(key.size, bool)
+    first[1:] = key[1:] != key[:-1]
+    uk = key[first]
+    bits = np.bitwise_or.reduceat(b, np.flatnonzero(first)) if key.size else b
     t_all = np.concatenate(rec_t)
     i_all = np.concatenate(rec_i)
     r_all = np.concatenate(rec_r)
