@@ -223,8 +223,11 @@ class _Exclusions:
     row: IntArray
     reason: npt.NDArray[np.int64]
     # the recusals to record: target ID, inspector ID (UTF-8), requested (else declared)
-    recusal_targets: npt.NDArray[np.bytes_]
-    recusal_inspectors: npt.NDArray[np.bytes_]
+    # the recusals to record, sorted: indexes into the sorted target and inspector IDs
+    target_ids: npt.NDArray[np.bytes_]
+    inspector_ids: npt.NDArray[np.bytes_]
+    recusal_target: npt.NDArray[np.int64]
+    recusal_inspector: npt.NDArray[np.int64]
     recusal_requested: npt.NDArray[np.bool_]
 
 
@@ -249,11 +252,10 @@ def _exclusions(
     parts_v.append(cv[hit])
     parts_r.append(owner[hit])
     parts_b.append(np.full(int(hit.sum()), CONFLICT, np.int64))
-    rec_t = [visits.ids[cv[hit]]]
-    rec_i = [ins.id_bytes[owner[hit]]]
-    rec_r = [np.zeros(int(hit.sum()), bool)]
+    requested_t = np.zeros(0, "S1")
+    requested_p = np.zeros(0, np.intp)
     # enterprise recusal requests
-    r_targets, r_people = read_recusals(recusals, index, known)
+    r_targets, r_people = read_recusals(recusals, index, known, visits.ids)
     if r_targets:
         rt = np.array([t.encode("utf-8") for t in r_targets], dtype="S")
         rv = visits.index(rt)
@@ -261,11 +263,9 @@ def _exclusions(
         parts_v.append(rv[rv >= 0])
         parts_r.append(rp[rv >= 0])
         parts_b.append(np.full(int((rv >= 0).sum()), REQUEST, np.int64))
-        rec_t.append(rt)
-        rec_i.append(ins.id_bytes[rp])
-        rec_r.append(np.ones(rp.size, bool))
+        requested_t, requested_p = rt, rp
     # rotation: inspected this target after the visit's cutoff
-    h_people, h_targets, h_dates = read_history(history, index, known)
+    h_people, h_targets, h_dates = read_history(history, index, known, visits.ids)
     if h_people:
         hv = visits.index(np.array([t.encode("utf-8") for t in h_targets], dtype="S"))
         never = np.datetime64("9999-12-31")  # no rotation rule: no date is recent
@@ -280,23 +280,33 @@ def _exclusions(
     r = np.concatenate(parts_r).astype(np.int64)
     b = np.concatenate(parts_b)
     key = v * max(len(ins), 1) + r
-    o = np.argsort(key, kind="stable")
+    o = np.argsort(key)  # reasons are OR-ed per pair, so the sort need not be stable
     key, b = key[o], b[o]
     first = np.ones(key.size, bool)
     first[1:] = key[1:] != key[:-1]
     uk = key[first]
     bits = np.bitwise_or.reduceat(b, np.flatnonzero(first)) if key.size else b
-    t_all = np.concatenate(rec_t)
-    i_all = np.concatenate(rec_i)
-    r_all = np.concatenate(rec_r)
-    o = np.lexsort((r_all, i_all, t_all))  # by target, inspector, declared before requested
+    # sort the recusals by target, inspector (UTF-8 bytes), declared before requested, on
+    # integer ranks: gathering and sorting a million byte strings is several times slower
+    named = np.union1d(visits.ids, requested_t) if requested_t.size else visits.ids
+    t_rank = np.concatenate(
+        [np.searchsorted(named, visits.ids)[cv[hit]], np.searchsorted(named, requested_t)]
+    ).astype(np.int64)
+    by_id = np.argsort(ins.id_bytes, kind="stable")
+    p_rank = np.empty(len(ins), np.int64)
+    p_rank[by_id] = np.arange(len(ins))
+    who = p_rank[np.concatenate([owner[hit], requested_p])]
+    requested = np.concatenate([np.zeros(int(hit.sum()), bool), np.ones(requested_p.size, bool)])
+    o = np.lexsort((requested, who, t_rank))
     return _Exclusions(
         (uk // max(len(ins), 1)).astype(np.intp),
         (uk % max(len(ins), 1)).astype(np.intp),
         bits,
-        t_all[o],
-        i_all[o],
-        r_all[o],
+        named,
+        ins.id_bytes[by_id],
+        t_rank[o],
+        who[o],
+        requested[o],
     )
 
 
@@ -579,8 +589,10 @@ def _result(
         member_names=ins.name[mr],
         member_units=ins.unit[mr],
         member_certificates=ins.certificate[mr],
-        recusal_targets=excl.recusal_targets,
-        recusal_inspectors=excl.recusal_inspectors,
+        target_ids=excl.target_ids,
+        inspector_ids=excl.inspector_ids,
+        recusal_target=excl.recusal_target,
+        recusal_inspector=excl.recusal_inspector,
         recusal_requested=excl.recusal_requested,
         pools=tuple(pool_results),
         loads=np.bincount(mr, minlength=len(ins)).astype(np.int64),

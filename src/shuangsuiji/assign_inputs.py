@@ -92,12 +92,18 @@ def _check_known(
     known: npt.NDArray[np.bytes_],
     where: list[str],
     registry: str,
+    drawn: npt.NDArray[np.bytes_] | None = None,
 ) -> None:
     """InputError naming the first rows whose ID is not in ``known`` (UTF-8 bytes)."""
     if not ids:
         return
     enc = np.array([x.encode("utf-8") for x in ids], dtype="S")
-    ok = np.isin(enc, known)
+    ok = np.zeros(enc.size, bool)
+    if drawn is not None and drawn.size:  # the drawn targets are known: a cheap first pass
+        i = np.minimum(np.searchsorted(drawn, enc), drawn.size - 1)
+        ok = drawn[i] == enc
+    if not ok.all():
+        ok[~ok] = np.isin(enc[~ok], known)
     if not ok.all():
         bad = np.flatnonzero(~ok)
         shown = "; ".join(f"{where[i]}: {ids[i]!r}" for i in bad[:_SHOW].tolist())
@@ -109,8 +115,12 @@ def read_history(
     history: Any,
     inspector_index: Mapping[str, int],
     target_ids: npt.NDArray[np.bytes_],
+    drawn: npt.NDArray[np.bytes_] | None = None,
 ) -> tuple[list[int], list[str], list[str]]:
-    """History as parallel lists: inspector row, target ID, ISO date (duplicates kept)."""
+    """History as parallel lists: inspector row, target ID, ISO date (duplicates kept).
+
+    ``target_ids`` is the target registry; ``drawn``, if given, the drawn targets' IDs sorted
+    (all in the registry), which settle most rows without searching the whole registry."""
     rows = rows_of(history, "history")
     people: list[int] = []
     targets: list[str] = []
@@ -134,7 +144,7 @@ def read_history(
                 seen_dates[date] = day
         dates.append(day)
         where.append(f"history[{i}], target")
-    _check_known(targets, target_ids, where, "target registry")
+    _check_known(targets, target_ids, where, "target registry", drawn)
     return people, targets, dates
 
 
@@ -142,6 +152,7 @@ def read_recusals(
     recusals: Any,
     inspector_index: Mapping[str, int],
     target_ids: npt.NDArray[np.bytes_],
+    drawn: npt.NDArray[np.bytes_] | None = None,
 ) -> tuple[list[str], list[int]]:
     """Recusal requests as parallel lists: target ID, inspector row (duplicates dropped)."""
     rows = rows_of(recusals, "recusals")
@@ -164,6 +175,6 @@ def read_recusals(
         targets.append(tid)
         people.append(k)
         where.append(f"recusals[{i}], target")
-    _check_known(targets, target_ids, where, "target registry")
+    _check_known(targets, target_ids, where, "target registry", drawn)
     return targets, people
 

@@ -60,10 +60,11 @@ class Assignment:
     order) and the team, in CSR form: ``member_rows[team_indptr[v]:team_indptr[v+1]]`` are rows
     of the inspector registry, officers first (filtered seats in seat order, then the others by
     ID), then experts by ID. Member details (ID, name, unit, certificate, role) are copied from
-    the registry, so the value stands alone. The recusals that applied are kept as columns
-    (``recusal_targets``, ``recusal_inspectors``, ``recusal_requested``): every declared
-    conflict with a drawn target and every enterprise request, sorted by target, inspector and
-    source; :meth:`recusal_records` gives them as dicts.
+    the registry, so the value stands alone. The recusals that applied are kept as columns:
+    ``recusal_target`` and ``recusal_inspector`` index ``target_ids`` and ``inspector_ids``
+    (sorted UTF-8 IDs), ``recusal_requested`` tells an enterprise's request from a declared
+    conflict. They hold every declared conflict with a drawn target and every request, sorted by
+    target, inspector and source; :meth:`recusal_records` gives them as dicts.
     """
 
     plan_name: str
@@ -82,8 +83,10 @@ class Assignment:
     member_names: npt.NDArray[np.object_] = attrs.field(converter=_ro)
     member_units: npt.NDArray[np.object_] = attrs.field(converter=_ro)
     member_certificates: npt.NDArray[np.object_] = attrs.field(converter=_ro)
-    recusal_targets: npt.NDArray[np.bytes_] = attrs.field(converter=_ro)
-    recusal_inspectors: npt.NDArray[np.bytes_] = attrs.field(converter=_ro)
+    target_ids: npt.NDArray[np.bytes_] = attrs.field(converter=_ro)
+    inspector_ids: npt.NDArray[np.bytes_] = attrs.field(converter=_ro)
+    recusal_target: npt.NDArray[np.int64] = attrs.field(converter=_ro)
+    recusal_inspector: npt.NDArray[np.int64] = attrs.field(converter=_ro)
     recusal_requested: npt.NDArray[np.bool_] = attrs.field(converter=_ro)
     pools: tuple[PoolResult, ...]
     loads: npt.NDArray[np.int64] = attrs.field(converter=_ro)  # per registry row
@@ -169,15 +172,17 @@ class Assignment:
     def recusal_records(self) -> list[dict[str, str]]:
         """The recusals that applied: ``{"target", "inspector", "source"}``, source
         ``"declared"`` (the inspector's conflicts) or ``"requested"`` (the enterprise's)."""
+        targets = [x.decode("utf-8") for x in self.target_ids.tolist()]
+        people = [x.decode("utf-8") for x in self.inspector_ids.tolist()]
         return [
             {
-                "target": t.decode("utf-8"),
-                "inspector": i.decode("utf-8"),
+                "target": targets[t],
+                "inspector": people[i],
                 "source": "requested" if r else "declared",
             }
             for t, i, r in zip(
-                self.recusal_targets.tolist(),
-                self.recusal_inspectors.tolist(),
+                self.recusal_target.tolist(),
+                self.recusal_inspector.tolist(),
                 self.recusal_requested.tolist(),
             )
         ]
