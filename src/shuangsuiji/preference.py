@@ -294,9 +294,16 @@ class Streams:
 
     def prefetch(self, seats: npt.NDArray[np.intp], steps: int) -> None:
         """Compute the first ``steps`` positions of ``seats`` now, in one vectorised pass."""
-        seats = seats[self.sizes[seats] > self.MIDDLE]
-        if seats.size and steps > self.MIDDLE:
-            self._dense(seats, steps)
+        seats = seats[self.sizes[seats] > self.HEAD]
+        if seats.size == 0 or steps <= self.HEAD:
+            return
+        if steps <= self.MIDDLE:
+            new = np.unique(seats[(self._mid_row[seats] < 0) & (self._dense_row[seats] < 0)])
+            if new.size:
+                self._mid_row[new] = np.arange(self._mid.shape[0], self._mid.shape[0] + new.size)
+                self._mid = np.concatenate([self._mid, self._sparse(new, self.MIDDLE)])
+            return
+        self._dense(seats[self.sizes[seats] > self.MIDDLE], steps)
 
     def walker(self, seat: int) -> Iterator[int]:
         """Seat ``seat``'s whole permutation, one position at a time (the spec, literally)."""

@@ -335,9 +335,13 @@ class _Solver:
                 wave = sorted(set(stack), reverse=True)
                 stack.clear()
                 ahead = np.array(wave, np.intp)
-                far = ahead[np.array([ptr_l[a] for a in wave], np.int64) >= 4]
+                at_step = np.array([ptr_l[a] for a in wave], np.int64)
+                near = ahead[at_step < 16]
+                far = ahead[at_step >= 16]
+                if near.size:
+                    self.prefs.prefetch(near, 16)
                 if far.size:  # slots already past their first choices tend to walk far
-                    self.prefs.prefetch(far, max(ptr_l[a] for a in far.tolist()) + 64)
+                    self.prefs.prefetch(far, int(at_step.max()) + 64)
             s = wave.pop()
             v = visit[s]
             if need_l[s] <= 0:
@@ -361,7 +365,7 @@ class _Solver:
                 continue
             while need_l[s] > 0 and ptr_l[s] < size:
                 stop = min(size, ptr_l[s] + width)
-                width *= 4
+                width = 16 if width < 16 else size  # then the whole rest in one pass
                 steps = np.arange(ptr_l[s], stop, dtype=np.int64)
                 rest = self.prefs.at(np.full(steps.size, s, np.intp), steps)
                 cand = members[base[s] + rest]
