@@ -32,7 +32,7 @@ def _outcome(sc: Any) -> ss.Assignment | str:
         return str(exc)
 
 
-@SETTINGS
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(sst.assign_scenarios())
 def test_every_team_keeps_every_rule(sc: Any) -> None:
     got = _outcome(sc)

@@ -23,7 +23,7 @@ from shuangsuiji import staffing
 from shuangsuiji import strategies as sst
 
 SETTINGS = settings(
-    max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 
 
@@ -64,7 +64,7 @@ def test_fast_code_matches_the_reference(sc: Any) -> None:
     assert regimes == ref["regimes"]
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(sst.assign_scenarios(max_targets=4, max_people=7, max_tasks=2))
 def test_brute_force_finds_an_assignment_iff_assign_does(sc: Any) -> None:
     got = _run(sc)
