@@ -132,7 +132,12 @@ def build(n_targets: int, n_officers: int, rng: np.random.Generator) -> dict[str
 
 def run(w: dict[str, Any]) -> ss.Assignment:
     return ss.assign(
-        w["plan"], w["sel"], w["inspectors"], w["seed"], history=w["history"], recusals=w["recusals"]
+        w["plan"],
+        w["sel"],
+        w["inspectors"],
+        w["seed"],
+        history=w["history"],
+        recusals=w["recusals"],
     )
 
 

@@ -113,7 +113,9 @@ def rules_of(plan: dict[str, Any], tasks: list[str], row: dict[str, Any]) -> dic
     seats = {(u, a - q_all) for u, a in raw}
     seats = {s for s in seats if s[0] is not None or s[1]}
 
-    def implies(s2: tuple[str | None, frozenset[str]], s1: tuple[str | None, frozenset[str]]) -> bool:
+    def implies(
+        s2: tuple[str | None, frozenset[str]], s1: tuple[str | None, frozenset[str]]
+    ) -> bool:
         return (s1[0] is None or s1[0] == s2[0]) and s1[1] <= s2[1]
 
     kept = [s for s in seats if not any(o != s and implies(o, s) for o in seats)]
@@ -167,9 +169,7 @@ def seats_of_pool(
             order = [lst[i] for i in preference(seed, ns, v, j, len(lst))]
             order = [p for p in order if p not in barred.get(v, set())]
             for _ in range(count):
-                out.append(
-                    {"visit": v, "stream": j, "slot": (v, j), "cands": lst, "order": order}
-                )
+                out.append({"visit": v, "stream": j, "slot": (v, j), "cands": lst, "order": order})
     return out
 
 
@@ -317,9 +317,7 @@ def assign_ref(
 
 
 # -- brute force --------------------------------------------------------------------------------
-def brute_force(
-    seats: list[dict[str, Any]], cap: dict[str, float]
-) -> tuple[bool, int | None]:
+def brute_force(seats: list[dict[str, Any]], cap: dict[str, float]) -> tuple[bool, int | None]:
     """Whether some assignment fills every seat with distinct, unbarred candidates per visit
     within ``cap``, and the least maximum load over all such assignments."""
     best: list[int | None] = [None]

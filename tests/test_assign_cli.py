@@ -16,8 +16,20 @@ NOTICES = [
         "tasks": ["食品", "联合"],
         "items": [],
         "team": [
-            {"inspector": "A", "role": "officer", "name": "张三", "unit": "市场局", "certificate": "1"},
-            {"inspector": "B", "role": "officer", "name": "李四", "unit": "环境厅", "certificate": "2"},
+            {
+                "inspector": "A",
+                "role": "officer",
+                "name": "张三",
+                "unit": "市场局",
+                "certificate": "1",
+            },
+            {
+                "inspector": "B",
+                "role": "officer",
+                "name": "李四",
+                "unit": "环境厅",
+                "certificate": "2",
+            },
             {"inspector": "Z", "role": "expert", "name": "王五", "unit": "大学", "certificate": ""},
         ],
     }
@@ -27,7 +39,14 @@ NOTICES = [
 def test_teams_table() -> None:
     text = teams_table(NOTICES, {"T1": {"name": "某检测站"}}, "zh")
     lines = text.splitlines()
-    assert lines[0].split() == ["检查", "统一社会信用代码", "名称", "任务", "执法人员（单位）", "专家"]
+    assert lines[0].split() == [
+        "检查",
+        "统一社会信用代码",
+        "名称",
+        "任务",
+        "执法人员（单位）",
+        "专家",
+    ]
     assert "V0001  T1" in lines[2] and "某检测站" in lines[2] and "食品、联合" in lines[2]
     assert "张三（市场局）、李四（环境厅）" in lines[2] and lines[2].endswith("王五")
     assert "食品, 联合" in teams_table(NOTICES, {}, "en")
@@ -35,10 +54,28 @@ def test_teams_table() -> None:
 
 def test_workload_table_and_spread() -> None:
     summary = [
-        {"role": "officer", "people": 3, "visits": 4, "min": 0, "max": 2, "mean": 4 / 3,
-         "idle": 1, "regime": "balanced", "cap": 2},
-        {"role": "expert", "people": 1, "visits": 0, "min": 0, "max": 0, "mean": 0.0,
-         "idle": 1, "regime": "none", "cap": None},
+        {
+            "role": "officer",
+            "people": 3,
+            "visits": 4,
+            "min": 0,
+            "max": 2,
+            "mean": 4 / 3,
+            "idle": 1,
+            "regime": "balanced",
+            "cap": 2,
+        },
+        {
+            "role": "expert",
+            "people": 1,
+            "visits": 0,
+            "min": 0,
+            "max": 0,
+            "mean": 0.0,
+            "idle": 1,
+            "regime": "none",
+            "cap": None,
+        },
     ]
     text = workload_table(summary, "en")
     assert "balanced (at most 2 each)" in text and "1.33" in text and "not needed" in text
@@ -48,7 +85,9 @@ def test_workload_table_and_spread() -> None:
         {"role": "officer", "active": True, "visits": 0},
         {"role": "officer", "active": False, "visits": 0},
     ]
-    assert load_spread(work, "officer", "en") == "officers workload spread (visits×people): 0×1  2×2"
+    assert (
+        load_spread(work, "officer", "en") == "officers workload spread (visits×people): 0×1  2×2"
+    )
 
 
 def test_demo_prints_teams_and_workload() -> None:

@@ -157,8 +157,17 @@ def test_a_selection_without_its_registry_cannot_be_matched() -> None:
     plan = _plan_t1({"match": {"column": "field"}})
     sel = ss.draw(plan, _targets(), SEED)
     bare = ss.Selection(
-        sel.plan_name, sel.seed_hex, sel.algorithm, sel.tasks, sel.task_index, sel.stratum,
-        sel.ids, sel.rows, sel.pi, sel.prn_int, sel.strata,
+        sel.plan_name,
+        sel.seed_hex,
+        sel.algorithm,
+        sel.tasks,
+        sel.task_index,
+        sel.stratum,
+        sel.ids,
+        sel.rows,
+        sel.pi,
+        sel.prn_int,
+        sel.strata,
     )
     with pytest.raises(ss.InputError, match="no target registry.*'field'"):
         ss.assign(plan, bare, ss.Inspectors.from_records(_people()), SEED)
@@ -198,12 +207,17 @@ def test_a_missing_target_value_names_target_and_column(
         ([("JF0", "T1")], ["history[0]", "mapping"]),
         ([{"inspector": "JF9", "target": "T1", "date": "2025-01-01"}], ["history[0]", "'JF9'"]),
         ([{"inspector": "JF0", "target": "T9", "date": "2025-01-01"}], ["history[0]", "'T9'"]),
-        ([{"inspector": "JF0", "target": "T1", "date": "2025-13-01"}], ["history[0]", "2025-13-01"]),
+        (
+            [{"inspector": "JF0", "target": "T1", "date": "2025-13-01"}],
+            ["history[0]", "2025-13-01"],
+        ),
         ([{"inspector": "JF0", "target": "T1", "date": 20250101}], ["history[0]", "20250101"]),
         ([{"inspector": 1.5, "target": "T1", "date": "2025-01-01"}], ["history[0]", "1.5"]),
         (
-            [{"inspector": "JF0", "target": "T1", "date": "2025-01-01"},
-             ("JF1", "T1", "2025-01-0x")],
+            [
+                {"inspector": "JF0", "target": "T1", "date": "2025-01-01"},
+                ("JF1", "T1", "2025-01-0x"),
+            ],
             ["history[1]", "2025-01-0x"],
         ),
     ],
@@ -252,8 +266,14 @@ def test_an_unstaffable_target_is_explained() -> None:
     people[2]["region"] = "保定"
     people[3]["conflicts"] = ["T1"]
     plan = _plan_t1(
-        {"officers": 2, "match": {"column": "field"}, "cross_region": True,
-         "region_column": "city", "rotation_days": 365, "as_of": "2026-01-01"}
+        {
+            "officers": 2,
+            "match": {"column": "field"},
+            "cross_region": True,
+            "region_column": "city",
+            "rotation_days": 365,
+            "as_of": "2026-01-01",
+        }
     )
     with pytest.raises(ss.InfeasibleError) as exc:
         _run(
@@ -264,9 +284,17 @@ def test_an_unstaffable_target_is_explained() -> None:
         )
     msg = str(exc.value)
     for needle in (
-        "'T1'", "field 食品", "city 保定", "食品抽查", "0 eligible officers, 2 required",
-        "1 inactive", "1 not qualified for 食品", "1 from the target's region (保定)",
-        "1 excluded by declared conflicts", "1 by recusal requests", "1 by rotation",
+        "'T1'",
+        "field 食品",
+        "city 保定",
+        "食品抽查",
+        "0 eligible officers, 2 required",
+        "1 inactive",
+        "1 not qualified for 食品",
+        "1 from the target's region (保定)",
+        "1 excluded by declared conflicts",
+        "1 by recusal requests",
+        "1 by rotation",
     ):
         assert needle in msg, (needle, msg)
     assert isinstance(exc.value, ss.InputError)
@@ -313,3 +341,27 @@ def test_unknown_visits_are_refused() -> None:
         a.advance_notice("V9")
     with pytest.raises(ss.InputError, match="visit index 5"):
         a.advance_notice(5)
+
+
+def test_workload_needs_the_registry() -> None:
+    import attrs
+
+    a = attrs.evolve(_run(_plan_t1()), inspectors=None)
+    with pytest.raises(ss.InputError, match="workload needs it"):
+        a.workload()
+    with pytest.raises(ss.InputError, match="workload needs it"):
+        a.workload_summary()
+
+
+def test_numeric_match_columns_compare_as_text() -> None:
+    """A field code held as an int column matches the qualification "3" (spec §5 labels)."""
+    targets = ss.Targets.from_records([{"id": "T1", "code": 3}, {"id": "T2", "code": 4}])
+    people = _people(3, qualifications=["3"]) + [
+        {**_people(1)[0], "id": "JF9", "certificate": "C9", "qualifications": ["4"]}
+    ]
+    plan = _plan({"match": {"column": "code", "who": "any"}})
+    a = ss.assign(plan, ss.draw(plan, targets, SEED), ss.Inspectors.from_records(people), SEED)
+    t1 = {m["inspector"] for m in a.advance_notice("T1")["team"]}
+    t2 = {m["inspector"] for m in a.advance_notice("T2")["team"]}
+    assert t1 <= {"JF0", "JF1", "JF2", "JF9"} and t1 & {"JF0", "JF1", "JF2"}
+    assert "JF9" in t2

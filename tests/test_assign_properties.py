@@ -19,9 +19,7 @@ from hypothesis import strategies as st
 import shuangsuiji as ss
 from shuangsuiji import strategies as sst
 
-SETTINGS = settings(
-    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
+SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def _outcome(sc: Any) -> ss.Assignment | str:
@@ -45,11 +43,15 @@ def test_every_team_keeps_every_rule(sc: Any) -> None:
     plan = sc.plan.to_dict()
     tasks = {t["name"]: t.get("team", {}) for t in plan["tasks"]}
     drawn = {(r["task"], r["id"]) for r in sc.selection.to_records()}
-    assert {(t, v) for v in got.visit_targets for t in [got.tasks[i] for i in got.visit_tasks(v)]} == drawn
+    assert {
+        (t, v) for v in got.visit_targets for t in [got.tasks[i] for i in got.visit_tasks(v)]
+    } == drawn
     loads: dict[str, int] = {}
     for v, tid in enumerate(got.visit_targets):
-        team = [people[got.member_id_bytes[k].decode()] for k in range(
-            int(got.team_indptr[v]), int(got.team_indptr[v + 1]))]
+        team = [
+            people[got.member_id_bytes[k].decode()]
+            for k in range(int(got.team_indptr[v]), int(got.team_indptr[v + 1]))
+        ]
         roles = got.member_is_expert[int(got.team_indptr[v]) : int(got.team_indptr[v + 1])]
         officers = [p for p, e in zip(team, roles) if not e]
         experts = [p for p, e in zip(team, roles) if e]
@@ -107,9 +109,7 @@ def _shuffled(sc: Any, rnd: random.Random) -> Any:
     recusals = list(sc.recusals)
     rnd.shuffle(recusals)
     selection = ss.draw(sc.plan, targets, sc.seed)
-    return sst.AssignScenario(
-        targets, sc.plan, selection, inspectors, sc.seed, history, recusals
-    )
+    return sst.AssignScenario(targets, sc.plan, selection, inspectors, sc.seed, history, recusals)
 
 
 @SETTINGS

@@ -22,9 +22,7 @@ import shuangsuiji as ss
 from shuangsuiji import staffing
 from shuangsuiji import strategies as sst
 
-SETTINGS = settings(
-    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
+SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def _ref_inputs(sc: Any) -> dict[str, Any]:
@@ -119,7 +117,9 @@ def seat_problems(draw: st.DrawFn) -> tuple[staffing.Problem, _Orders, Any]:
             sv.append(v)
             sd.append(draw(st.integers(1, 2)))
             sl.append(draw(st.integers(0, len(lists) - 1)))
-    excl = [sorted(draw(st.sets(st.integers(0, n_people - 1), max_size=1))) for _ in range(n_visits)]
+    excl = [
+        sorted(draw(st.sets(st.integers(0, n_people - 1), max_size=1))) for _ in range(n_visits)
+    ]
     scan = draw(st.permutations(list(range(n_people))))
     orders = [draw(st.permutations(list(range(len(lists[k]))))) for k in sl]
     caps = np.array(

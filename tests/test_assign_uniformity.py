@@ -35,7 +35,10 @@ def _chi2_limit(df: int) -> float:
 
 def _problem() -> tuple[ss.Targets, dict[str, object], ss.Inspectors, list[str]]:
     targets = ss.Targets.from_records(
-        [{"id": f"9113010000000{i:05d}", "field": "食品", "region": "石家庄"} for i in range(N_TARGETS)]
+        [
+            {"id": f"9113010000000{i:05d}", "field": "食品", "region": "石家庄"}
+            for i in range(N_TARGETS)
+        ]
     )
     ids = [r["id"] for r in targets.to_records()]
     people = []
@@ -124,8 +127,11 @@ def test_preference_orders_are_uniform_permutations() -> None:
     """Every one of the 24 orders of a 4-person list is equally likely (chi-square)."""
     n_seats = 24_000
     labels = np.array([seat_label(f"T{i}".encode(), i % 3) for i in range(n_seats)], dtype="S")
-    streams = Streams(prn_key(bytes(range(16)), "shuangsuiji/assign/v1/officers"), labels,
-                      np.full(n_seats, 4, np.int64))
+    streams = Streams(
+        prn_key(bytes(range(16)), "shuangsuiji/assign/v1/officers"),
+        labels,
+        np.full(n_seats, 4, np.int64),
+    )
     head = streams.head(4)
     counts = Counter(tuple(row) for row in head.tolist())
     assert len(counts) == 24

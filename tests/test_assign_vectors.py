@@ -56,9 +56,7 @@ def test_stream_vector() -> None:
 
 
 def _inputs() -> dict[str, Any]:
-    targets = [
-        {"id": i, "field": f, "region": r} for i, f, r in table("Worked assignment", "id")
-    ]
+    targets = [{"id": i, "field": f, "region": r} for i, f, r in table("Worked assignment", "id")]
     people = []
     for i, unit, region, quals, role, cap, conflicts in table("Inspectors (id", "id"):
         people.append(
@@ -75,11 +73,18 @@ def _inputs() -> dict[str, Any]:
             }
         )
     text = SECTION[SECTION.index("Plan (every") :]
-    plan = json.loads(text[text.index("```json") + 7 : text.index("```", text.index("```json") + 7)])
+    plan = json.loads(
+        text[text.index("```json") + 7 : text.index("```", text.index("```json") + 7)]
+    )
     history = json.loads(re.search(r"History: `([^`]+)`", SECTION).group(1))  # type: ignore[union-attr]
     recusals = json.loads(re.search(r"Recusal requests: `([^`]+)`", SECTION).group(1))  # type: ignore[union-attr]
-    return {"targets": targets, "people": people, "plan": plan, "history": history,
-            "recusals": recusals}
+    return {
+        "targets": targets,
+        "people": people,
+        "plan": plan,
+        "history": history,
+        "recusals": recusals,
+    }
 
 
 def test_worked_assignment() -> None:
@@ -89,7 +94,10 @@ def test_worked_assignment() -> None:
     inspectors = ss.Inspectors.from_records(x["people"])
     sel = ss.draw(x["plan"], targets, seed)
     a = ss.assign(
-        x["plan"], sel, inspectors, seed,
+        x["plan"],
+        sel,
+        inspectors,
+        seed,
         history=[{"inspector": p, "target": t, "date": d} for p, t, d in x["history"]],
         recusals=[tuple(r) for r in x["recusals"]],
     )
@@ -100,14 +108,19 @@ def test_worked_assignment() -> None:
     keys = ("visit", "task", "id", "inspector", "role")
     assert [{k: r[k] for k in keys} for r in a.to_records()] == expected
     ref = RA.assign_ref(
-        x["plan"], {t["id"]: t for t in x["targets"]}, [(r["task"], r["id"]) for r in sel.to_records()],
-        inspectors.to_records(), seed.value, [tuple(h) for h in x["history"]],
+        x["plan"],
+        {t["id"]: t for t in x["targets"]},
+        [(r["task"], r["id"]) for r in sel.to_records()],
+        inspectors.to_records(),
+        seed.value,
+        [tuple(h) for h in x["history"]],
         [tuple(r) for r in x["recusals"]],
     )
     assert [{k: r[k] for k in keys} for r in ref["records"]] == expected
     assert ref["regimes"] == {"officer": ("balanced", 2), "expert": ("free", None)}
     assert [(p.role, p.regime, p.cap) for p in a.pools] == [
-        ("officer", "balanced", 2), ("expert", "free", None)
+        ("officer", "balanced", 2),
+        ("expert", "free", None),
     ]
     orders = re.search(r"Visit order: (.+?)\. Officers' scan order: (.+?)\.", SECTION)
     assert orders

@@ -38,8 +38,15 @@ def _inspectors() -> ss.Inspectors:
             }
         )
     rows.append(
-        {"id": "ZJ01", "name": "专家甲", "unit": "检验院", "region": None,
-         "qualifications": ["食品"], "role": "expert", "certificate": None}
+        {
+            "id": "ZJ01",
+            "name": "专家甲",
+            "unit": "检验院",
+            "region": None,
+            "qualifications": ["食品"],
+            "role": "expert",
+            "certificate": None,
+        }
     )
     return ss.Inspectors.from_records(rows)
 
@@ -118,8 +125,8 @@ def test_notices_match_the_notice_helpers_reading_of_the_records(
 
 def test_lookups_by_visit_target_or_index(assignment: ss.Assignment) -> None:
     a = assignment
-    assert a.advance_notice(2) == a.advance_notice("V0003") == a.advance_notice(
-        "91130100MA0C0003X3"
+    assert (
+        a.advance_notice(2) == a.advance_notice("V0003") == a.advance_notice("91130100MA0C0003X3")
     )
     assert len(a.team(0)) == 3
 
@@ -161,8 +168,15 @@ def test_visit_ids_widen_with_the_number_of_visits() -> None:
     plan = {"name": "many", "tasks": [{"name": "t", "size": {"census": True}}]}
     targets = ss.Targets.from_records(rows)
     people = [
-        {"id": f"P{k}", "name": "n", "unit": "u", "region": "r", "qualifications": [],
-         "role": "officer", "certificate": f"C{k}"}
+        {
+            "id": f"P{k}",
+            "name": "n",
+            "unit": "u",
+            "region": "r",
+            "qualifications": [],
+            "role": "officer",
+            "certificate": f"C{k}",
+        }
         for k in range(3)
     ]
     a = ss.assign(plan, ss.draw(plan, targets, SEED), ss.Inspectors.from_records(people), SEED)

@@ -70,8 +70,15 @@ def test_visit_rule_union_and_seats() -> None:
     rule = visit_rule(
         [
             TaskNeeds(officers=2, value="食品", who="all", cutoff="2025-01-01"),
-            TaskNeeds(officers=2, experts=1, value="药品", who="any",
-                      departments=("市场局", "环境厅"), region="保定", cutoff="2024-06-01"),
+            TaskNeeds(
+                officers=2,
+                experts=1,
+                value="药品",
+                who="any",
+                departments=("市场局", "环境厅"),
+                region="保定",
+                cutoff="2024-06-01",
+            ),
             TaskNeeds(officers=3, value="食品", who="any", departments=("市场局",)),
         ]
     )
@@ -82,36 +89,55 @@ def test_visit_rule_union_and_seats() -> None:
     assert rule.expert_quals == {"药品"} and rule.regions_out == {"保定"}
     assert rule.cutoff == "2024-06-01"
     # seats beyond the officers grow the team
-    wide = visit_rule([TaskNeeds(officers=2, departments=("a", "b")),
-                       TaskNeeds(officers=2, departments=("c",))])
+    wide = visit_rule(
+        [TaskNeeds(officers=2, departments=("a", "b")), TaskNeeds(officers=2, departments=("c",))]
+    )
     assert wide.officers == 3 and wide.open_seats == 0
     with pytest.raises(ValueError):
         visit_rule([])
 
 
 def test_visit_rule_agrees_with_the_reference() -> None:
-    plan = {"tasks": [
-        {"name": "a", "team": {"officers": 2, "match": {"column": "f", "who": "any"},
-                               "departments": ["u2", "u1"]}},
-        {"name": "b", "team": {"officers": 2, "match": {"column": "f", "who": "any"}}},
-    ]}
+    plan = {
+        "tasks": [
+            {
+                "name": "a",
+                "team": {
+                    "officers": 2,
+                    "match": {"column": "f", "who": "any"},
+                    "departments": ["u2", "u1"],
+                },
+            },
+            {"name": "b", "team": {"officers": 2, "match": {"column": "f", "who": "any"}}},
+        ]
+    }
     ref = RA.rules_of(plan, ["a", "b"], {"f": "x"})
-    rule = visit_rule([
-        TaskNeeds(officers=2, value="x", who="any", departments=("u2", "u1")),
-        TaskNeeds(officers=2, value="x", who="any"),
-    ])
-    assert [(s.unit, s.quals) for s in rule.seats] == ref["seats"] == [
-        ("u1", frozenset()), ("u2", frozenset({"x"}))
-    ]
+    rule = visit_rule(
+        [
+            TaskNeeds(officers=2, value="x", who="any", departments=("u2", "u1")),
+            TaskNeeds(officers=2, value="x", who="any"),
+        ]
+    )
+    assert (
+        [(s.unit, s.quals) for s in rule.seats]
+        == ref["seats"]
+        == [("u1", frozenset()), ("u2", frozenset({"x"}))]
+    )
 
 
 def _problem(caps: list[int]) -> tuple[staffing.Problem, object]:
     # three visits of two open seats over the same four people
     p = staffing.Problem(
-        4, 3,
-        np.array([0, 1, 2], np.intp), np.array([2, 2, 2], np.int64), np.array([0, 0, 0], np.intp),
-        np.array([0, 4], np.int64), np.arange(4, dtype=np.intp),
-        np.zeros(4, np.int64), np.zeros(0, np.intp), np.arange(4, dtype=np.intp),
+        4,
+        3,
+        np.array([0, 1, 2], np.intp),
+        np.array([2, 2, 2], np.int64),
+        np.array([0, 0, 0], np.intp),
+        np.array([0, 4], np.int64),
+        np.arange(4, dtype=np.intp),
+        np.zeros(4, np.int64),
+        np.zeros(0, np.intp),
+        np.arange(4, dtype=np.intp),
     )
     labels = np.array([seat_label(f"V{v}".encode(), 0) for v in range(3)], dtype="S")
     return p, Streams(prn_key(b"s" * 16, "ns"), labels, np.full(3, 4, np.int64))

@@ -107,8 +107,14 @@ def _people(
         if style == "JF":
             ids = [f"JF{k:04d}" for k in draw_(st.permutations(list(range(n))))]
         else:
-            ids = draw_(st.lists(st.text("0123456789ABXYZ甲乙", min_size=1, max_size=5),
-                                 min_size=n, max_size=n, unique=True))
+            ids = draw_(
+                st.lists(
+                    st.text("0123456789ABXYZ甲乙", min_size=1, max_size=5),
+                    min_size=n,
+                    max_size=n,
+                    unique=True,
+                )
+            )
         rows = []
         for k, pid in enumerate(ids):
             expert = experts and k >= 2 and draw_(st.integers(0, 4)) == 0

@@ -124,8 +124,7 @@ def _target_column(sel: Selection, name: str, task: Task, key: str) -> Column:
         hint = difflib.get_close_matches(name, cols, n=1)
         extra = f"; did you mean {hint[0]!r}?" if hint else f"; columns are {cols}"
         raise InputError(
-            f"task {task.name!r}, key {key!r}: column {name!r} does not exist in the "
-            f"targets{extra}"
+            f"task {task.name!r}, key {key!r}: column {name!r} does not exist in the targets{extra}"
         )
     return targets.columns[name]
 
@@ -179,6 +178,7 @@ def _rules(
     group = group.reshape(-1).astype(np.intp)
     task_sets = {i: ts for ts, i in sets.items()}
     out: list[VisitRule] = []
+
     def value(v: int, task: Task, column: str, key: str) -> str:
         codes, labels = cols[column]
         c = int(codes[v])
@@ -351,9 +351,7 @@ class _Pool:
             m &= np.array([u == unit for u in self.unit.tolist()], bool)
         return m
 
-    def list_id(
-        self, quals: frozenset[str], regions_out: frozenset[str], unit: str | None
-    ) -> int:
+    def list_id(self, quals: frozenset[str], regions_out: frozenset[str], unit: str | None) -> int:
         key = (quals, regions_out, unit)
         k = self._list_of.get(key)
         if k is None:
@@ -417,9 +415,7 @@ def _staff(
     slot_stream = flat[spec_row, 2]
     sizes = np.array([lst.size for lst in pool.lists], np.int64)
     indptr = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
-    members = (
-        np.concatenate(pool.lists).astype(np.intp) if pool.lists else np.zeros(0, np.intp)
-    )
+    members = np.concatenate(pool.lists).astype(np.intp) if pool.lists else np.zeros(0, np.intp)
     # exclusions of this pool, by visit position
     pp = pool.pos[excl.row]
     mine = pp >= 0
@@ -500,9 +496,11 @@ def assign(
                 problems.append(explain_capacity(pools[e], s, visits))
     if problems:
         head = f"no valid assignment exists ({len(problems)} problem(s)):\n  - "
-        raise InfeasibleError(head + "\n  - ".join(problems[:20]) + (
-            f"\n  - and {len(problems) - 20} more" if len(problems) > 20 else ""
-        ))
+        raise InfeasibleError(
+            head
+            + "\n  - ".join(problems[:20])
+            + (f"\n  - and {len(problems) - 20} more" if len(problems) > 20 else "")
+        )
     return _result(plan, selection, inspectors, seed, visits, pools, staffed, excl)
 
 

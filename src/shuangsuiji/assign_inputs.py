@@ -132,9 +132,7 @@ def read_history(
         pid = _id(person, f"history[{i}], inspector")
         k = inspector_index.get(pid)
         if k is None:
-            raise InputError(
-                f"history[{i}], inspector: {pid!r} is not in the inspector registry"
-            )
+            raise InputError(f"history[{i}], inspector: {pid!r} is not in the inspector registry")
         people.append(k)
         targets.append(_id(target, f"history[{i}], target"))
         day = seen_dates.get(date) if isinstance(date, (str, _dt.date)) else None
@@ -166,9 +164,7 @@ def read_recusals(
         pid = _id(person, f"recusals[{i}], inspector")
         k = inspector_index.get(pid)
         if k is None:
-            raise InputError(
-                f"recusals[{i}], inspector: {pid!r} is not in the inspector registry"
-            )
+            raise InputError(f"recusals[{i}], inspector: {pid!r} is not in the inspector registry")
         if (tid, k) in seen:
             continue
         seen.add((tid, k))
@@ -177,4 +173,3 @@ def read_recusals(
         where.append(f"recusals[{i}], target")
     _check_known(targets, target_ids, where, "target registry", drawn)
     return targets, people
-

@@ -126,8 +126,10 @@ class Assignment:
                         f"no visit {visit!r}: give a visit ID (e.g. {self.visit_ids[:1]}) or a "
                         "drawn target's ID"
                     ) from None
-        if isinstance(visit, bool) or not isinstance(visit, int) or not (
-            0 <= visit < self.n_visits
+        if (
+            isinstance(visit, bool)
+            or not isinstance(visit, int)
+            or not (0 <= visit < self.n_visits)
         ):
             raise InputError(f"visit index {visit!r} is not in 0..{self.n_visits - 1}")
         return visit

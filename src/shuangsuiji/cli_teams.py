@@ -149,7 +149,10 @@ def demo_teams(
 
     lab = TEAM_LABELS[lang]
     teams = ss.assign(
-        plan, selection, datasets.province_inspectors(), seed,
+        plan,
+        selection,
+        datasets.province_inspectors(),
+        seed,
         history=datasets.inspection_history(),
     )
     notices = teams.notices()

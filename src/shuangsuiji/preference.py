@@ -60,9 +60,7 @@ def seat_labels(
 ) -> npt.NDArray[np.bytes_]:
     """:func:`seat_label` of many seats at once."""
     digits = np.array([str(j).encode("ascii") for j in range(int(streams.max(initial=0)) + 1)])
-    out: npt.NDArray[np.bytes_] = np.strings.add(
-        np.strings.add(targets, b"|"), digits[streams]
-    )
+    out: npt.NDArray[np.bytes_] = np.strings.add(np.strings.add(targets, b"|"), digits[streams])
     return out
 
 
@@ -266,7 +264,9 @@ class Streams:
             self._head = self._sparse(np.arange(len(self.labels), dtype=np.intp), self.HEAD)
         return self._head
 
-    def at(self, seats: npt.NDArray[np.intp], steps: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    def at(
+        self, seats: npt.NDArray[np.intp], steps: npt.NDArray[np.int64]
+    ) -> npt.NDArray[np.int64]:
         """Position number ``steps[i]`` of seat ``seats[i]``'s order (-1 past its end)."""
         out = np.full(seats.shape[0], -1, np.int64)
         past = steps >= self.sizes[seats]

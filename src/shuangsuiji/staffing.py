@@ -60,7 +60,6 @@ class Preferences(Protocol):
         ...
 
 
-
 @attrs.frozen(eq=False)
 class Problem:
     """One pool's staffing problem.
