@@ -138,3 +138,37 @@ def test_a_different_seed_keeps_the_rules_and_feasibility(sc: Any, seed: ss.Seed
         sc.targets, sc.plan, sc.selection, sc.inspectors, seed, sc.history, sc.recusals
     )
     assert isinstance(_outcome(sc), str) == isinstance(_outcome(other), str)
+
+
+_DEMO_SCRIPT = """
+import hashlib, json
+import shuangsuiji as ss
+from shuangsuiji import datasets
+plan = datasets.demo_plan()
+seed = datasets.demo_seed()
+sel = ss.draw(plan, datasets.province_labs(), seed)
+a = ss.assign(plan, sel, datasets.province_inspectors(), seed,
+              history=datasets.inspection_history())
+text = json.dumps([a.to_records(), a.recusal_records()], ensure_ascii=False)
+print(hashlib.sha256(text.encode()).hexdigest())
+"""
+
+
+def test_the_demo_assignment_is_the_same_under_other_hash_seeds() -> None:
+    """Nothing in assign depends on str hashing, set or dict order, or process state."""
+    import os
+    import subprocess
+    import sys
+
+    digests = set()
+    for hash_seed in ("0", "4242"):
+        env = {**os.environ, "PYTHONHASHSEED": hash_seed}
+        out = subprocess.run(
+            [sys.executable, "-c", _DEMO_SCRIPT],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        digests.add(out.stdout.strip())
+    assert len(digests) == 1
