@@ -29,12 +29,14 @@ from .errors import InputError
 
 __all__ = [
     "Parsed",
+    "check_names",
     "from_arrow",
     "from_column_data",
     "from_rows",
     "from_table",
     "missing_id_column",
     "require",
+    "row_names",
     "table_kind",
 ]
 
@@ -82,7 +84,8 @@ def missing_id_column(id: str, names: Sequence[str], hint: str = "") -> InputErr
     return InputError(f"ID column {id!r} not found{hint}; columns are {list(names)}")
 
 
-def _check_names(names: Sequence[Any], id: str, hint: str = "") -> list[str]:
+def check_names(names: Sequence[Any], id: str, hint: str = "") -> list[str]:
+    """The column names as a list, checked: text, each once, the ID column among them."""
     for i, n in enumerate(names):
         if not isinstance(n, str):
             raise InputError(
@@ -99,28 +102,43 @@ def _check_names(names: Sequence[Any], id: str, hint: str = "") -> list[str]:
 
 
 # -- records -----------------------------------------------------------------------------------
-def from_rows(rows: Iterable[Mapping[str, Any]], id: str) -> Parsed:
-    """From an iterable of mappings; a key absent from a row is a missing value in that row."""
-    rows = list(rows)
+def row_names(
+    rows: Sequence[Any], what: str, fix: str = "", *, text_keys: bool = False
+) -> list[Any]:
+    """The keys of records, in order of first appearance; every record must be a mapping.
+
+    ``what`` names the registry in the message for no rows and ``fix`` ends the message for a
+    row that is not a mapping. With ``text_keys`` a key that is not text is refused, naming the
+    first row that has it; otherwise the caller checks the names (:func:`check_names`).
+    """
     if not rows:
-        raise InputError("no targets: the input has no rows, the registry is empty")
-    names: list[str] = []
+        raise InputError(f"no {what}: the input has no rows, the registry is empty")
+    names: list[Any] = []
     seen: set[Any] = set()
     for i, r in enumerate(rows):
         if not isinstance(r, Mapping):
             raise InputError(
                 f"row index {i} (0-based) is a {type(r).__name__}, not a mapping of column name "
-                "to value; for a mapping of columns use Targets.from_columns"
+                f"to value{fix}"
             )
         for k in r:
             if k not in seen:
-                if not isinstance(k, str):
+                if text_keys and not isinstance(k, str):
                     raise InputError(
                         f"column names must be text; row index {i} (0-based) has key {k!r}"
                     )
                 seen.add(k)
                 names.append(k)
-    if id not in seen:
+    return names
+
+
+def from_rows(rows: Iterable[Mapping[str, Any]], id: str) -> Parsed:
+    """From an iterable of mappings; a key absent from a row is a missing value in that row."""
+    rows = list(rows)
+    names = row_names(
+        rows, "targets", "; for a mapping of columns use Targets.from_columns", text_keys=True
+    )
+    if id not in names:
         raise missing_id_column(id, names)
     rws = Rows()
     ids = ids_from_objects([r.get(id) for r in rows], id, rws)
@@ -242,7 +260,7 @@ def _from_pandas(df: Any, id: str) -> Parsed:
     hint = ""
     if id not in names and id in [n for n in df.index.names if n is not None]:
         hint = " (it is the DataFrame's index: call df.reset_index() first)"
-    names = _check_names(names, id, hint)
+    names = check_names(names, id, hint)
     rows = Rows()
     idb = _pandas_ids(df[id], id, rows)
     cols = {n: _pandas_column(df[n]) for n in names if n != id}
@@ -314,7 +332,7 @@ def _object_column(pd: Any, values: npt.NDArray[Any]) -> Column:
 # -- polars --------------------------------------------------------------------------------------
 def _from_polars(df: Any, id: str, *, use_arrow: bool | None = None) -> Parsed:
     """polars via Arrow (zero-copy, vectorised) when pyarrow is installed, else per value."""
-    names = _check_names(list(df.columns), id)
+    names = check_names(list(df.columns), id)
     if use_arrow is None:
         try:
             importlib.import_module("pyarrow")
@@ -353,7 +371,7 @@ def _decoded(pa: Any, arr: Any) -> Any:
 def from_arrow(table: Any, id: str, rows: Rows) -> Parsed:
     """From a pyarrow Table or RecordBatch."""
     pa = require("pyarrow", "an Arrow table")
-    names = _check_names(list(table.column_names), id)
+    names = check_names(list(table.column_names), id)
     idb = _arrow_ids(_arrow_array(pa, table.column(id)), id, rows)
     cols = {n: _arrow_column(table.column(n)) for n in names if n != id}
     return idb, cols

@@ -59,6 +59,8 @@ from ._hashing import tagged_sha256
 from ._ids import Rows, canonical_id, check_ids, duplicate_groups, ids_from_objects
 from .columns import Column, is_missing
 from .errors import InputError
+from .frames import check_names, require, row_names
+from .registry import find_id, ids_text
 
 __all__ = [
     "INSPECTORS_FINGERPRINT_TAG",
@@ -287,22 +289,8 @@ def _split_names(
     input_columns: Sequence[Any], id: str, headers: Mapping[str, str]
 ) -> tuple[dict[str, str], list[str]]:
     """(standard name -> input column, for those present; extra column names), checked."""
-    for i, n in enumerate(input_columns):
-        if not isinstance(n, str):
-            raise InputError(
-                f"column names must be text; column {i} is named {n!r} ({type(n).__name__})"
-            )
-    cols = list(input_columns)
-    seen: set[str] = set()
-    for n in cols:
-        if n in seen:
-            raise InputError(f"column name {n!r} appears more than once")
-        seen.add(n)
-    if id not in seen:
-        near = [n for n in cols if n.strip().casefold() == id.strip().casefold()]
-        near = near or difflib.get_close_matches(id, cols, n=1)
-        hint = f" (did you mean {near[0]!r}?)" if near else ""
-        raise InputError(f"ID column {id!r} not found{hint}; columns are {cols}")
+    cols = check_names(input_columns, id)
+    seen = set(cols)
     present = {s: h for s, h in headers.items() if h in seen}
     missing = [headers[s] for s in REQUIRED_COLUMNS if s not in present]
     if missing:
@@ -335,20 +323,7 @@ def _ids_of(values: list[Any], id: str, rows: Rows) -> npt.NDArray[np.bytes_]:
 
 def _from_rows(rows_in: Iterable[Mapping[str, Any]], id: str, headers: dict[str, str]) -> _Raw:
     rows = list(rows_in)
-    if not rows:
-        raise InputError("no inspectors: the input has no rows, the registry is empty")
-    names: list[Any] = []
-    seen: set[Any] = set()
-    for i, r in enumerate(rows):
-        if not isinstance(r, Mapping):
-            raise InputError(
-                f"row index {i} (0-based) is a {type(r).__name__}, not a mapping of column "
-                "name to value"
-            )
-        for k in r:
-            if k not in seen:
-                seen.add(k)
-                names.append(k)
+    names = row_names(rows, "inspectors")
     present, extras = _split_names(names, id, headers)
     rws = Rows()
     idb = _ids_of([r.get(id) for r in rows], id, rws)
@@ -416,8 +391,6 @@ def _from_csv(
 
 
 def _read_parquet_table(path: str | os.PathLike[str]) -> Any:
-    from .frames import require
-
     pq = require("pyarrow.parquet", "reading Parquet")
     try:
         return pq.read_table(path)
@@ -695,32 +668,19 @@ class Inspectors:
 
     def ids(self, idx: npt.NDArray[np.intp] | None = None) -> list[str]:
         """IDs as str (all, or the rows ``idx``)."""
-        b = self.id_bytes if idx is None else self.id_bytes[idx]
-        return [x.decode("utf-8") for x in b.tolist()]
-
-    def _key(self, inspector_id: Any) -> bytes | None:
-        text = canonical_id(inspector_id)
-        if text is None or "\x00" in text:
-            return None
-        return text.encode("utf-8")
+        return ids_text(self.id_bytes, idx)
 
     def index_of(self, inspector_id: str | int) -> int:
         """The row position of an ID; InputError if it is not in the registry."""
-        key = self._key(inspector_id)
-        hits: npt.NDArray[np.intp] = np.zeros(0, np.intp)
-        if key and len(key) <= self.id_bytes.dtype.itemsize:
-            hits = np.flatnonzero(self.id_bytes == key)
-        if hits.size == 0:
+        row = find_id(self.id_bytes, inspector_id)
+        if row is None:
             raise InputError(
                 f"ID {inspector_id!r} is not in the inspectors (column {self.id_column!r})"
             )
-        return int(hits[0])
+        return row
 
     def __contains__(self, inspector_id: object) -> bool:
-        key = self._key(inspector_id)
-        if not key or len(key) > self.id_bytes.dtype.itemsize:
-            return False
-        return bool((self.id_bytes == key).any())
+        return find_id(self.id_bytes, inspector_id) is not None
 
     def qualifications(self, i: int) -> tuple[str, ...]:
         """Person ``i``'s qualifications, sorted."""
@@ -804,8 +764,6 @@ class Inspectors:
     def to_pandas(self) -> Any:
         """A pandas DataFrame (the ``pandas`` extra): lists in object columns, capacity as
         nullable ``Int64`` (NA = no limit), text extras as Categorical."""
-        from .frames import require
-
         pd = require("pandas", "Inspectors.to_pandas")
         std = self._standard_lists()
         data: dict[str, Any] = {self.id_column: np.array(self.ids(), dtype=object)}

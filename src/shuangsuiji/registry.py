@@ -38,6 +38,30 @@ def _frozen_columns(m: Mapping[str, Column]) -> Mapping[str, Column]:
     return types.MappingProxyType(dict(m))
 
 
+def ids_text(
+    id_bytes: npt.NDArray[np.bytes_], idx: npt.NDArray[np.intp] | None = None
+) -> list[str]:
+    """The IDs of a registry's ``S`` array as str (all, or the rows ``idx``)."""
+    b = id_bytes if idx is None else id_bytes[idx]
+    return [x.decode("utf-8") for x in b.tolist()]
+
+
+def find_id(id_bytes: npt.NDArray[np.bytes_], value: object) -> int | None:
+    """The first row whose ID is ``value`` (text, or an integer in decimal), else None.
+
+    A vectorised scan of the ``S`` array; a value that cannot be an ID (a float, text with NUL,
+    longer than the array's width) is in no row. Shared by the target and inspector registries.
+    """
+    text = canonical_id(value)
+    if text is None or "\x00" in text:
+        return None
+    key = text.encode("utf-8")
+    if not key or len(key) > id_bytes.dtype.itemsize:
+        return None
+    hits = np.flatnonzero(id_bytes == key)
+    return int(hits[0]) if hits.size else None
+
+
 @attrs.frozen(eq=False)
 class Targets:
     """An immutable registry of inspection targets keyed by a unique string ID.
@@ -149,33 +173,20 @@ class Targets:
 
     def ids(self, idx: npt.NDArray[np.intp] | None = None) -> list[str]:
         """IDs as str (all, or the rows ``idx``)."""
-        b = self.id_bytes if idx is None else self.id_bytes[idx]
-        return [x.decode("utf-8") for x in b.tolist()]
-
-    def _key(self, target_id: Any) -> bytes | None:
-        text = canonical_id(target_id)
-        if text is None or "\x00" in text:
-            return None
-        return text.encode("utf-8")
+        return ids_text(self.id_bytes, idx)
 
     def index_of(self, target_id: str | int) -> int:
         """The row position of an ID; InputError if it is not in the registry.
 
         A vectorised scan (tens of milliseconds for ten million rows); no index is kept.
         """
-        key = self._key(target_id)
-        hits: npt.NDArray[np.intp] = np.zeros(0, np.intp)
-        if key and len(key) <= self.id_bytes.dtype.itemsize:
-            hits = np.flatnonzero(self.id_bytes == key)
-        if hits.size == 0:
+        row = find_id(self.id_bytes, target_id)
+        if row is None:
             raise InputError(f"ID {target_id!r} is not in the targets (column {self.id_column!r})")
-        return int(hits[0])
+        return row
 
     def __contains__(self, target_id: object) -> bool:
-        key = self._key(target_id)
-        if not key or len(key) > self.id_bytes.dtype.itemsize:
-            return False
-        return bool((self.id_bytes == key).any())
+        return find_id(self.id_bytes, target_id) is not None
 
     def _where(self, i: int) -> str:
         return f"{Rows(self.source).at(i)}, ID {bytes(self.id_bytes[i]).decode('utf-8')!r}"
