@@ -303,6 +303,11 @@ FORGERIES: list[tuple[str, Callable[[Entries], Any], int, str, list[str]]] = [
     ("recusal of an assigned officer", lambda e: e[0][1]["assignment_inputs"]["recusals"]
      .append([e[3][1]["rows"]["id"][0], e[3][1]["rows"]["inspector"][0]]),
      3, "replay", ["assignment"]),
+    ("renamed assignment input", lambda e: e[0][1]["assignment_inputs"].__setitem__(
+        "histor", e[0][1]["assignment_inputs"].pop("history")), 3, "replay",
+     ["cannot be replayed", "'history' and 'recusals'"]),
+    ("malformed history row", lambda e: e[0][1]["assignment_inputs"]["history"].append(["x"]),
+     3, "replay", ["cannot be replayed", "[inspector, target, date]"]),
     ("other algorithm", lambda e: e[0][1]["algorithms"].__setitem__("draw", "other/9"),
      0, "version", ["'other/9'", ss.ALGORITHM]),
     ("other format", lambda e: e[0][1].__setitem__("format", "x/1"),

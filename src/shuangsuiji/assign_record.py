@@ -92,10 +92,18 @@ def run_assign(
     """``assign`` with the committed inputs."""
     from .assign import assign
 
-    if not isinstance(inputs, Mapping):
-        raise InputError("the commitment's assignment_inputs is not a mapping")
-    history = [{"inspector": a, "target": b, "date": d} for a, b, d in inputs["history"]]
-    recusals = [(t, i) for t, i in inputs["recusals"]]
+    if not isinstance(inputs, Mapping) or set(inputs) != {"history", "recusals"}:
+        raise InputError(
+            "the commitment's assignment_inputs is not a mapping with 'history' and 'recusals'"
+        )
+    try:
+        history = [{"inspector": a, "target": b, "date": d} for a, b, d in inputs["history"]]
+        recusals = [(t, i) for t, i in inputs["recusals"]]
+    except (TypeError, ValueError):
+        raise InputError(
+            "the commitment's assignment_inputs holds a history row that is not [inspector, "
+            "target, date] or a recusal that is not [target, inspector]"
+        ) from None
     return assign(plan, selection, inspectors, seed, history=history, recusals=recusals)
 
 

@@ -45,6 +45,8 @@ from .registry import Targets
 __all__ = ["Problem", "Report", "verify"]
 
 Severity = Literal["error", "warning"]
+# What a malformed but well-chained log can make the replay raise (InputError is a ValueError)
+REPLAY_ERRORS = (ValueError, KeyError, TypeError, IndexError, ArithmeticError)
 
 
 @attrs.frozen
@@ -436,7 +438,7 @@ def _replay(
             strata = inclusion_probabilities(plan, targets).strata
         else:
             strata = sel.strata
-    except InputError as exc:
+    except REPLAY_ERRORS as exc:  # a verifier reports a log it cannot replay; it never crashes
         f.error(0, "replay", f"the committed plan cannot be drawn from these targets: {exc}")
         return
     pi_body = B.strata_body([attrs.evolve(s, drawn=None) for s in strata], drawn=False)
@@ -478,7 +480,7 @@ def _replay(
     aseq = state.assignment_seq
     try:
         teams = run_assign(plan, sel, inspectors, state.seed, c.get("assignment_inputs"))
-    except InputError as exc:
+    except REPLAY_ERRORS as exc:  # as for the draw: report, never crash
         f.error(aseq, "replay", f"the assignment cannot be replayed: {exc}")
         summary["replayed"] = ", ".join(replayed)
         return
