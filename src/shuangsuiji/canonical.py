@@ -38,6 +38,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Iterable
 from typing import Any
 
 import rfc8785
@@ -141,55 +142,42 @@ class _Walk:
             return _SAME
         if depth >= _MAX_DEPTH:
             raise _Bad(f"nested more than {_MAX_DEPTH} levels deep (is there a cycle?)")
+        members: Iterable[tuple[Any, Any]]
         if isinstance(v, dict):
-            out: Any = None
-            for key, x in v.items():
+            members, is_object = v.items(), True
+        elif isinstance(v, (list, tuple)):
+            members, is_object = enumerate(v), False
+        else:
+            raise _Bad(
+                f"{t.__module__}.{t.__qualname__} is not a JSON value; use dict, list, str, int, "
+                "float, bool or None (convert numpy values with .item() or .tolist(), dates with "
+                ".isoformat())"
+            )
+        out: Any = None
+        for key, x in members:
+            if is_object:
                 if type(key) is not str and not isinstance(key, str):
                     raise _Bad(f"the key {key!r} is a {type(key).__name__}; JSON keys are strings")
                 if not key.isascii() and _ASTRAL.search(key):
                     self.astral_key = True
-                tx = type(x)
-                if tx is str or tx is bool or x is None:
-                    continue
-                if tx is float and 1e-4 <= abs(x) < 1e16 and not x.is_integer():
-                    continue
-                if tx is int and -MAX_SAFE_INTEGER <= x <= MAX_SAFE_INTEGER:
-                    continue
-                try:
-                    r = self.fix(x, depth + 1)
-                except _Bad as e:
-                    e.path.append(key)
-                    raise
-                if r is not _SAME:
-                    if out is None:
-                        out = dict(v)
-                    out[key] = r
-            return _SAME if out is None else out
-        if isinstance(v, (list, tuple)):
-            out = None
-            for i, x in enumerate(v):
-                tx = type(x)
-                if tx is str or tx is bool or x is None:
-                    continue
-                if tx is float and 1e-4 <= abs(x) < 1e16 and not x.is_integer():
-                    continue
-                if tx is int and -MAX_SAFE_INTEGER <= x <= MAX_SAFE_INTEGER:
-                    continue
-                try:
-                    r = self.fix(x, depth + 1)
-                except _Bad as e:
-                    e.path.append(i)
-                    raise
-                if r is not _SAME:
-                    if out is None:
-                        out = list(v)
-                    out[i] = r
-            return _SAME if out is None else out
-        raise _Bad(
-            f"{t.__module__}.{t.__qualname__} is not a JSON value; use dict, list, str, int, "
-            "float, bool or None (convert numpy values with .item() or .tolist(), dates with "
-            ".isoformat())"
-        )
+            # the common leaves inline: a call per array element or member would cost more
+            tx = type(x)
+            if tx is str or tx is bool or x is None:
+                continue
+            if tx is float and 1e-4 <= abs(x) < 1e16 and not x.is_integer():
+                continue
+            if tx is int and -MAX_SAFE_INTEGER <= x <= MAX_SAFE_INTEGER:
+                continue
+            try:
+                r = self.fix(x, depth + 1)
+            except _Bad as e:
+                e.path.append(key)
+                raise
+            if r is not _SAME:
+                if out is None:
+                    out = dict(v) if is_object else list(v)
+                out[key] = r
+        return _SAME if out is None else out
 
 
 def _key_text(key: str) -> str:
