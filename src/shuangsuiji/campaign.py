@@ -229,6 +229,8 @@ class CampaignState:
                 return
             self._take(seq, row, correcting=True)
         elif "notice" in body:
+            if not isinstance(body["notice"], dict):
+                raise TypeError("the corrected notice is not a JSON object")
             if target not in self.notices:
                 self._bad(seq, f"the correction names seq {target}, not a notice")
                 return

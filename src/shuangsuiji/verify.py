@@ -249,7 +249,10 @@ def verify(
     for seq, message in state.problems:
         f.error(seq, "order", message)
     if state.commitment is not None:
-        _check_campaign(state, targets, inspectors, f, summary)
+        try:
+            _check_campaign(state, targets, inspectors, f, summary)
+        except (*REPLAY_ERRORS, AttributeError) as exc:  # a last resort: report, never crash
+            f.error(None, "log", f"the log could not be checked to the end: {exc!r}")
     elif loaded.records:
         f.error(0, "order", "the first record is not a commitment")
     else:
@@ -273,7 +276,8 @@ def _check_campaign(
     summary["plan"] = plan.name if plan is not None else None
     registries_ok = True
     for kind, reg in (("targets", targets), ("inspectors", inspectors)):
-        committed = c.get(kind) or {}
+        entry = c.get(kind)
+        committed: dict[str, Any] = entry if isinstance(entry, dict) else {}
         summary[kind] = f"{len(reg)} rows, fingerprint {reg.fingerprint}"
         if reg.fingerprint != committed.get("fingerprint") or len(reg) != committed.get("size"):
             registries_ok = False
@@ -285,7 +289,13 @@ def _check_campaign(
             )
     versions_ok = True
     ours = algorithms()
-    for name, version in (c.get("algorithms") or {}).items():
+    committed_algorithms = c.get("algorithms")
+    if not isinstance(committed_algorithms, dict):
+        versions_ok = False
+        f.error(0, "version", f"the commitment's algorithms {committed_algorithms!r} are not "
+                              "a mapping of name to version")
+        committed_algorithms = {}
+    for name, version in committed_algorithms.items():
         if ours.get(name) != version:
             versions_ok = False
             f.error(
