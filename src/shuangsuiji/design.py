@@ -241,6 +241,16 @@ def _group_sums(
     return out
 
 
+def _check_sizes(n: npt.NDArray[np.int64], npos: npt.NDArray[np.int64]) -> None:
+    """Raise :class:`CellError` for the first cell whose size is not within 0..npos."""
+    bad = np.flatnonzero((n < 0) | (n > npos))
+    if bad.size:
+        c = int(bad[0])
+        raise CellError(
+            c, f"cannot draw {int(n[c])} from {int(npos[c])} units with positive weight"
+        )
+
+
 def pips_table(
     w: npt.NDArray[np.float64], count: npt.NDArray[np.intp], n: npt.NDArray[np.int64]
 ) -> npt.NDArray[np.float64]:
@@ -254,12 +264,7 @@ def pips_table(
     w = np.asarray(w, np.float64)
     pos = (w > 0) & (count > 0)
     npos = np.where(pos, count, 0).sum(axis=1)
-    bad = np.flatnonzero((n < 0) | (n > npos))
-    if bad.size:
-        c = int(bad[0])
-        raise CellError(
-            c, f"cannot draw {int(n[c])} from {int(npos[c])} units with positive weight"
-        )
+    _check_sizes(n, npos)
     pi = np.zeros(w.shape, np.float64)
     certain = np.zeros(w.shape, bool)
     n_rem = np.asarray(n, np.int64).copy()
@@ -366,12 +371,7 @@ def pips_units(
     ncell = n.shape[0]
     pos = w > 0
     npos = np.bincount(cell, weights=pos, minlength=ncell).astype(np.int64)
-    bad = np.flatnonzero((n < 0) | (n > npos))
-    if bad.size:
-        c = int(bad[0])
-        raise CellError(
-            c, f"cannot draw {int(n[c])} from {int(npos[c])} units with positive weight"
-        )
+    _check_sizes(n, npos)
     pi = np.zeros(w.shape, np.float64)
     certain = np.zeros(w.shape, bool)
     n_rem = np.asarray(n, np.int64).copy()

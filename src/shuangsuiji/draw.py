@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from fractions import Fraction
 from typing import Any
 
@@ -367,6 +367,31 @@ def _size_values(specs: list[Cell]) -> dict[str, npt.NDArray[Any]]:
     }
 
 
+def _risk_designs(
+    task: Task,
+    cells: Cells,
+    specs: list[Cell],
+    sv: Mapping[str, npt.NDArray[Any]],
+    pips: Callable[[npt.NDArray[np.int64]], npt.NDArray[np.float64]],
+) -> Iterator[tuple[str, npt.NDArray[np.int64], npt.NDArray[np.float64]]]:
+    """``(which, n, π)`` under the low, then the high size of every cell (``pips(n)``).
+
+    Cells of other methods get n = 0, as do fixed-size cells under the high size (they have no
+    second design). A :class:`design.CellError` becomes an InputError naming the stratum.
+    """
+    fixed = sv["fixed"]
+    is_pips = np.array([c.method == "pips" for c in specs], bool)
+    for which in ("low", "high"):
+        n = np.where(is_pips & (~fixed if which == "high" else True), sv[which], 0)
+        try:
+            pi = pips(n)
+        except D.CellError as exc:
+            raise InputError(
+                f"task {task.name!r}, key 'risk', stratum {cells.labels[exc.cell]!r}: {exc}"
+            ) from None
+        yield which, n, pi
+
+
 def _grouped_pips(
     task: Task,
     targets: Targets,
@@ -380,19 +405,11 @@ def _grouped_pips(
     ncell, ngroup = count.shape
     sv = _size_values(specs)
     fixed = sv["fixed"]
-    is_pips = np.array([c.method == "pips" for c in specs], bool)
     wt = np.broadcast_to(w, (ncell, ngroup))
     tables: dict[str, tuple[Any, Any]] = {}
     own: dict[str, tuple[list[npt.NDArray[np.intp]], list[npt.NDArray[np.uint64]]]] = {}
-    for which in ("low", "high"):
-        # fixed-size cells have no second design: n = 0 leaves their high table empty
-        n = np.where(is_pips & (~fixed if which == "high" else True), sv[which], 0)
-        try:
-            pi = D.pips_table(wt, count, n)
-        except D.CellError as exc:
-            raise InputError(
-                f"task {task.name!r}, key 'risk', stratum {cells.labels[exc.cell]!r}: {exc}"
-            ) from None
+    designs = _risk_designs(task, cells, specs, sv, lambda n: D.pips_table(wt, count, n))
+    for which, n, pi in designs:
         q, deficit, cand = D.quantize_table(pi, count)
         qmax = np.where(cand, q, np.uint64(0)).max(axis=1)
         simple = D.absorbs_table(qmax, deficit)
@@ -454,17 +471,8 @@ def _unit_pips(
     code = cells.code
     sv = _size_values(specs)
     fixed = sv["fixed"]
-    is_pips = np.array([c.method == "pips" for c in specs], bool)
     tables = {}
-    for which in ("low", "high"):
-        # fixed-size cells have no second design: n = 0 leaves their high values empty
-        n = np.where(is_pips & (~fixed if which == "high" else True), sv[which], 0)
-        try:
-            pi = D.pips_units(w, code, n)
-        except D.CellError as exc:
-            raise InputError(
-                f"task {task.name!r}, key 'risk', stratum {cells.labels[exc.cell]!r}: {exc}"
-            ) from None
+    for which, n, pi in _risk_designs(task, cells, specs, sv, lambda n: D.pips_units(w, code, n)):
         q, deficit, qmax = D.quantize_units(pi, code, ncell)
         simple = D.absorbs_table(qmax, deficit)
         # the deficit goes to the free unit with the largest q, ties to the smallest ID
