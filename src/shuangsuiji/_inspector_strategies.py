@@ -32,17 +32,6 @@ _GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰涛明超秀霞平刚"
 _ID_ALPHABET = "0123456789ABCDEFXYZ-_甲乙"
 
 
-def _pool(given: int | Sequence[str], default: Sequence[str], what: str) -> list[str]:
-    if isinstance(given, int):
-        if not 1 <= given <= len(default):
-            raise ValueError(f"{what} must be between 1 and {len(default)}, got {given}")
-        return list(default[:given])
-    names = [str(x) for x in given]
-    if not names:
-        raise ValueError(f"{what}: give at least one name")
-    return names
-
-
 def _list_cell(items: list[str], style: str, draw: st.DrawFn) -> Any:
     """The same entries as a list or as a ';'/'；'-separated string with random spacing."""
     if style == "list":
@@ -80,7 +69,7 @@ def inspector_records(
     when ``active``. ``list_style`` writes list cells as ``"list"``, ``"string"`` (``;`` or
     ``；``-separated) or, when ``None``, either per cell.
     """
-    from .strategies import FIELDS, REGIONS
+    from .strategies import FIELDS, REGIONS, _names
 
     if not 1 <= min_size <= max_size:
         raise ValueError(f"need 1 <= min_size <= max_size, got {min_size}, {max_size}")
@@ -88,9 +77,9 @@ def inspector_records(
         raise ValueError(f"need 0 <= min_officers <= max_size, got {min_officers}")
     if list_style is not None and list_style not in LIST_STYLES:
         raise ValueError(f"list_style must be one of {LIST_STYLES} or None, got {list_style!r}")
-    field_names = _pool(fields, FIELDS, "fields")
-    region_names = _pool(regions, REGIONS, "regions")
-    unit_names = _pool(units, UNITS, "units")
+    field_names = _names(fields, FIELDS, "fields")
+    region_names = _names(regions, REGIONS, "regions")
+    unit_names = _names(units, UNITS, "units")
     target_ids = None if isinstance(conflicts, bool) else [str(x) for x in conflicts]
     if target_ids is not None and not target_ids:
         raise ValueError("conflicts: give target IDs, or True/False")
