@@ -44,18 +44,20 @@ EN_TARGET_HEADER = [
 ]
 
 
+# The task notice's inputs besides the selection, as the tests give them unless told otherwise.
+TASK_INPUTS: dict[str, Any] = {
+    "targets": TARGETS,
+    "columns": ["name", "city"],
+    "visits": VISITS,
+    "plan_name": PLAN["name"],
+    "seed": {"hex": "ab" * 16, "key_string": "3.11.17./3512.34/"},
+    "issuer": "某市市场监督管理局",
+    "date": "2026-01-12",
+}
+
+
 def task(fmt: str = "html", lang: str = "zh", **kw: Any) -> nt.Notice:
-    args: dict[str, Any] = {
-        "targets": TARGETS,
-        "columns": ["name", "city"],
-        "visits": VISITS,
-        "plan_name": PLAN["name"],
-        "seed": {"hex": "ab" * 16, "key_string": "3.11.17./3512.34/"},
-        "issuer": "某市市场监督管理局",
-        "date": "2026-01-12",
-    }
-    args.update(kw)
-    return nt.task_notice(SELECTION, lang=lang, fmt=fmt, **args)
+    return nt.task_notice(SELECTION, lang=lang, fmt=fmt, **{**TASK_INPUTS, **kw})
 
 
 def plan(fmt: str = "html", lang: str = "zh", **kw: Any) -> nt.Notice:
@@ -311,17 +313,8 @@ def test_objects_with_records_are_accepted() -> None:
             return VISITS
 
     a = task("json", visits=Assignment())
-    b = nt.task_notice(
-        Sel(),
-        targets=[{"id": k, **v} for k, v in TARGETS.items()],
-        columns=["name", "city"],
-        visits=VISITS,
-        plan_name=PLAN["name"],
-        seed={"hex": "ab" * 16, "key_string": "3.11.17./3512.34/"},
-        issuer="某市市场监督管理局",
-        date="2026-01-12",
-        fmt="json",
-    )
+    records = [{"id": k, **v} for k, v in TARGETS.items()]
+    b = nt.task_notice(Sel(), **{**TASK_INPUTS, "targets": records}, fmt="json")
     assert a.content == b.content
 
 
@@ -572,19 +565,7 @@ def test_notice_value_and_write(tmp_path: Path) -> None:
 def test_render_all_writes_every_language_and_format(tmp_path: Path) -> None:
     out = tmp_path / "notices"
     policy = nt.RedactionPolicy(names=["inspector_name"])
-    got = nt.render_all(
-        out,
-        "task",
-        SELECTION,
-        targets=TARGETS,
-        columns=["name", "city"],
-        visits=VISITS,
-        plan_name=PLAN["name"],
-        seed={"hex": "ab" * 16, "key_string": "3.11.17./3512.34/"},
-        issuer="某市市场监督管理局",
-        date="2026-01-12",
-        redaction=policy,
-    )
+    got = nt.render_all(out, "task", SELECTION, **TASK_INPUTS, redaction=policy)
     assert len(got) == 8
     assert sorted(p.name for p in out.iterdir()) == sorted(
         f"task-notice.{lang}.{fmt}" for lang in ("zh", "en") for fmt in nt.FORMATS
