@@ -89,6 +89,17 @@ def test_order_is_cell_then_h_then_id(
     assert order.positions(places).tolist() == some.tolist()
 
 
+def _force_sort_path(monkeypatch: pytest.MonkeyPatch, mode: str, h_bits: int) -> None:
+    """Make order_units take one of its rare paths: ``"few_h_bits"`` packs only ``h_bits`` bits
+    of each PRN (most units in tie runs); ``"fallback"`` sorts lexicographically throughout."""
+    if mode == "few_h_bits":
+        monkeypatch.setattr(sorting, "_MIN_H_BITS", 1)
+        monkeypatch.setattr(sorting, "_MAX_H_BITS", h_bits)
+        monkeypatch.setattr(sorting, "_MAX_TIES", float("inf"))
+    else:
+        monkeypatch.setattr(sorting, "_MIN_H_BITS", 65)
+
+
 @pytest.mark.parametrize("mode", ["few_h_bits", "fallback"])
 def test_order_paths_agree(mode: str, monkeypatch: pytest.MonkeyPatch) -> None:
     rng = np.random.default_rng(5)
@@ -99,12 +110,7 @@ def test_order_paths_agree(mode: str, monkeypatch: pytest.MonkeyPatch) -> None:
     cell = rng.integers(0, ncell, n)
     unit = (cell * ngroup + rng.integers(0, ngroup, n)).astype(np.intp)
     sizes = np.bincount(cell, minlength=ncell)
-    if mode == "few_h_bits":
-        monkeypatch.setattr(sorting, "_MIN_H_BITS", 1)
-        monkeypatch.setattr(sorting, "_MAX_H_BITS", 3)
-        monkeypatch.setattr(sorting, "_MAX_TIES", float("inf"))
-    else:
-        monkeypatch.setattr(sorting, "_MIN_H_BITS", 65)
+    _force_sort_path(monkeypatch, mode, 3)
     order = sorting.order_units(ArrayPrns(h, 301), n, unit, ngroup, ncell, ids, sizes)
     want = sorted(range(n), key=lambda i: (int(cell[i]), int(h[i]), bytes(ids[i])))
     assert order.positions().tolist() == want
@@ -265,12 +271,7 @@ def test_class_weights_agree_with_reference() -> None:
 
 @pytest.mark.parametrize("mode", ["few_h_bits", "fallback"])
 def test_draw_order_paths_agree_with_reference(mode: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    if mode == "few_h_bits":
-        monkeypatch.setattr(sorting, "_MIN_H_BITS", 1)
-        monkeypatch.setattr(sorting, "_MAX_H_BITS", 2)
-        monkeypatch.setattr(sorting, "_MAX_TIES", float("inf"))
-    else:
-        monkeypatch.setattr(sorting, "_MIN_H_BITS", 65)
+    _force_sort_path(monkeypatch, mode, 2)
     _agree(_class_rows(), CLASS_PLAN, 8)
 
 
