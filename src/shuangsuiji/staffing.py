@@ -176,8 +176,29 @@ class _Solver:
         self.visit_seats = first.astype(np.intp)
         self.member_sets: dict[int, frozenset[int]] = {}
         self.scratch = np.zeros(p.n_people, bool)  # all False between uses
+        self.marked = np.zeros(int(self.seat_start[-1]), bool)  # all False between searches
+        self.list_live = np.zeros(p.list_indptr.size - 1, bool)  # scratch, per search block
+        # (list, person) membership: a bool matrix when small, else sorted keys
+        n_lists = p.list_indptr.size - 1
+        self.member_matrix: npt.NDArray[np.bool_] | None = None
+        if n_lists * p.n_people <= 1 << 26:
+            self.member_matrix = np.zeros((n_lists, p.n_people), bool)
+            self.member_matrix[
+                np.repeat(np.arange(n_lists), np.diff(p.list_indptr)), p.list_members
+            ] = True
+        self.member_keys: I64 = np.repeat(
+            np.arange(p.list_indptr.size - 1, dtype=np.int64), np.diff(p.list_indptr)
+        ) * p.n_people + p.list_members.astype(np.int64)
 
     # -- lookups --------------------------------------------------------------------------------
+    def is_member(self, lists: IntArray, people: IntArray) -> npt.NDArray[np.bool_]:
+        """Whether each person is on the matching candidate list."""
+        if self.member_matrix is not None:
+            out: npt.NDArray[np.bool_] = self.member_matrix[lists, people]
+            return out
+        keys = lists.astype(np.int64) * self.p.n_people + people
+        return _in_sorted(self.member_keys, keys)
+
     def excl(self, v: int) -> frozenset[int]:
         s = self.excl_sets.get(v)
         if s is None:
@@ -424,19 +445,14 @@ class _Solver:
         searches = 0
         empty = np.flatnonzero(seat_arr < 0)
         if empty.size:
-            seat_person = seat_arr.tolist()
-            by_person = np.argsort(seat_arr, kind="stable")
-            counts = np.bincount(seat_arr[seat_arr >= 0], minlength=p.n_people)
-            split = np.cumsum(counts)[:-1]
-            person_seats = [x.tolist() for x in np.split(by_person[empty.size :], split)]
+            table = _SeatTable(seat_arr, p.n_people)
             for u0 in empty.tolist():
                 searches += 1
                 found, reached_seats, reached_people = self._augment(
-                    u0, caps, seat_person, person_seats, loads
+                    u0, caps, seat_arr, table, loads
                 )
                 if not found and blocked_seats.size == 0:
                     blocked_seats, blocked_people = reached_seats, reached_people
-            seat_arr = np.array(seat_person, np.intp)
         return Staffing(
             self.seat_slot,
             seat_arr,
@@ -447,19 +463,42 @@ class _Solver:
             searches,
         )
 
+    def _mates(
+        self,
+        seats: IntArray,
+        k_of: IntArray,
+        seat_arr: IntArray,
+        person_seen: npt.NDArray[np.bool_],
+        marked: npt.NDArray[np.bool_],
+    ) -> npt.NDArray[np.bool_]:
+        """Which of ``seats`` have an unreached teammate (on an unmarked seat) on their list."""
+        v = self.seat_visit[seats]
+        lo = self.visit_seats[v]
+        count = self.visit_seats[v + 1] - lo
+        out = np.zeros(seats.size, bool)
+        for j in range(int(count.max(initial=0))):
+            other = np.where(j < count, lo + j, seats)
+            mate = seat_arr[other]
+            ok = (other != seats) & (mate >= 0)
+            mate = np.maximum(mate, 0)
+            ok &= ~person_seen[mate] & ~marked[other]
+            ok &= self.is_member(k_of, mate)
+            out |= ok
+        return out
+
     def _augment(
         self,
         u0: int,
         caps: I64,
-        seat_person: list[int],
-        person_seats: list[list[int]],
+        seat_arr: IntArray,
+        table: _SeatTable,
         loads: I64,
     ) -> tuple[bool, IntArray, IntArray]:
         """One breadth-first search from empty seat ``u0`` (spec §8.7); augments if it can.
 
-        A seat is visited when it is marked (reached through a teammate) or when the person on
-        it is visited: a person's seats are all reached the moment the person is, so they are
-        enqueued as one block and walked when the block comes up.
+        A seat is reached when it is marked (reached through a teammate) or when the person on
+        it is: a person's seats are all reached the moment the person is, so they are queued as
+        one block and walked, in seat order, when the block comes up.
         """
         p = self.p
         seat_visit = self.seat_visit
@@ -467,8 +506,10 @@ class _Solver:
         visit_seats = self.visit_seats
         person_seen = np.zeros(p.n_people, bool)
         scratch = self.scratch
+        marked_arr = self.marked
         person_parent = np.full(p.n_people, -1, np.intp)
         marked: dict[int, tuple[int, int]] = {u0: (-1, -1)}  # seat -> (seat, teammate)
+        marked_arr[u0] = True
         leftover: dict[int, IntArray] = {}
         queue: deque[tuple[int, int | IntArray]] = deque([(0, u0)])  # (0, seat) | (1, people)
 
@@ -477,12 +518,12 @@ class _Solver:
             v = int(seat_visit[s])
             k = int(p.slot_list[seat_slot[s]])
             team = {
-                seat_person[w]: w
+                int(seat_arr[w]): w
                 for w in range(int(visit_seats[v]), int(visit_seats[v + 1]))
-                if w != s and seat_person[w] >= 0
+                if w != s and seat_arr[w] >= 0
             }
             skip = set(team) | self.excl(v)
-            skip.add(seat_person[s])
+            skip.add(int(seat_arr[s]))
             cand = leftover.get(k)
             if cand is None:
                 cand = self.scan_list(k)
@@ -521,48 +562,116 @@ class _Solver:
                     queue.append((1, regular[cut:i]))
                 cut = i
                 marked[w] = (s, o)
+                marked_arr[w] = True
                 queue.append((0, w))
             if cut < regular.size:
                 queue.append((1, regular[cut:]))
             return -1
 
         end = -1
-        while queue and end < 0:
-            kind, item = queue.popleft()
-            if kind == 0:
-                assert isinstance(item, int)
-                end = expand(item)
-                continue
-            assert not isinstance(item, int)
-            for o in item.tolist():
-                for w in person_seats[o]:
-                    if w in marked:
-                        continue
-                    end = expand(w)
-                    if end >= 0:
+        try:
+            while queue and end < 0:
+                kind, item = queue.popleft()
+                if kind == 0:
+                    assert isinstance(item, int)
+                    end = expand(item)
+                    continue
+                assert not isinstance(item, int)
+                seats = table.seats_of(item)
+                seats = seats[~marked_arr[seats]]
+                if seats.size == 0:
+                    continue
+                # Expanding a seat whose list was already scanned in this search, with no
+                # leftover of that list still unreached and no unreached teammate on it, finds
+                # and queues nothing: such seats are skipped, which leaves the search unchanged.
+                # Reached people and marked seats only grow, so a skip stays valid; a list
+                # scanned for the first time makes its other seats here skippable.
+                k_of = p.slot_list[seat_slot[seats]]
+                mates = self._mates(seats, k_of, seat_arr, person_seen, marked_arr)
+                live = self.list_live
+                for k in np.unique(k_of).tolist():
+                    rest = leftover.get(k)
+                    live[k] = rest is None or bool((~person_seen[rest]).any())
+                need = live[k_of] | mates
+                at = 0
+                while end < 0:
+                    ahead = np.flatnonzero(need[at:])
+                    if ahead.size == 0:
                         break
-                if end >= 0:
-                    break
+                    i = at + int(ahead[0])
+                    k = int(k_of[i])
+                    end = expand(int(seats[i]))
+                    at = i + 1
+                    if end < 0 and live[k] and at < seats.size:
+                        live[k] = bool((~person_seen[leftover[k]]).any())
+                        if not live[k]:  # nothing left on the list: only teammates matter
+                            tail = at + np.flatnonzero(k_of[at:] == k)
+                            if tail.size:
+                                need[tail] = self._mates(
+                                    seats[tail], k_of[tail], seat_arr, person_seen, marked_arr
+                                )
+        finally:
+            marked_arr[np.fromiter(marked, np.intp, len(marked))] = False
         if end < 0:
-            seen = np.flatnonzero(person_seen)
-            seats = set(marked)
-            for o in seen.tolist():
-                seats.update(person_seats[o])
-            return False, np.array(sorted(seats), np.intp), seen.astype(np.intp)
+            seen = np.flatnonzero(person_seen).astype(np.intp)
+            reached = np.union1d(np.fromiter(marked, np.intp, len(marked)), table.seats_of(seen))
+            return False, reached.astype(np.intp), seen
         # walk back: each seat on the path takes the person the next seat gives up
         s, new = int(person_parent[end]), end
         loads[end] += 1
         while True:
-            old = seat_person[s]
-            seat_person[s] = new
-            bisect.insort(person_seats[new], s)
+            old = int(seat_arr[s])
+            seat_arr[s] = new
+            table.add(new, s)
             if old < 0:
                 break
-            person_seats[old].remove(s)
+            table.remove(old, s)
             prev = marked.get(s, (-2, -2))[0]
             s = int(person_parent[old]) if prev == -2 else prev
             new = old
         return True, np.zeros(0, np.intp), np.zeros(0, np.intp)
+
+
+class _SeatTable:
+    """Each person's seats, sorted, as the rows of a -1 padded table (vectorised gathers)."""
+
+    def __init__(self, seat_person: IntArray, n_people: int) -> None:
+        filled = np.flatnonzero(seat_person >= 0)
+        who = seat_person[filled]
+        order = np.lexsort((filled, who))
+        who, filled = who[order], filled[order]
+        counts = np.bincount(who, minlength=n_people)
+        width = max(int(counts.max(initial=0)), 1) + 1
+        self.rows = np.full((n_people, width), -1, np.intp)
+        first = np.searchsorted(who, who)
+        self.rows[who, np.arange(who.size) - first] = filled
+        self.count = counts.astype(np.intp)
+
+    def seats_of(self, people: IntArray) -> IntArray:
+        """The seats of ``people``, person by person, each person's in seat order."""
+        block = self.rows[people].reshape(-1)
+        out: IntArray = block[block >= 0]
+        return out
+
+    def add(self, person: int, seat: int) -> None:
+        n = int(self.count[person])
+        if n + 1 > self.rows.shape[1]:
+            grown = np.full((self.rows.shape[0], 2 * self.rows.shape[1]), -1, np.intp)
+            grown[:, : self.rows.shape[1]] = self.rows
+            self.rows = grown
+        row = self.rows[person]
+        i = int(np.searchsorted(row[:n], seat))
+        row[i + 1 : n + 1] = row[i:n].copy()
+        row[i] = seat
+        self.count[person] = n + 1
+
+    def remove(self, person: int, seat: int) -> None:
+        n = int(self.count[person])
+        row = self.rows[person]
+        i = int(np.searchsorted(row[:n], seat))
+        row[i : n - 1] = row[i + 1 : n].copy()
+        row[n - 1] = -1
+        self.count[person] = n - 1
 
 
 def fill(p: Problem, prefs: Preferences, caps: I64) -> Staffing:
