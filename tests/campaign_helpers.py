@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ import shuangsuiji as ss
 from shuangsuiji import datasets
 from shuangsuiji._demo_pool import inspection_history, province_inspectors_records
 from shuangsuiji.campaign import Campaign
+from shuangsuiji.log import Log, read_log
 from shuangsuiji.randomness import Randomness
 
 CST = dt.timezone(dt.timedelta(hours=8))
@@ -120,3 +122,35 @@ def full_campaign(path: Path) -> dict[str, Any]:
     )
     c.close()
     return {"selection": sel, "records": recs, "seqs": seqs}
+
+
+# -- forging and verifying logs -----------------------------------------------------------------
+Entries = list[list[Any]]  # [type, body, time] per record
+
+
+def entries(path: Path) -> Entries:
+    return [[r.type, r.body, r.time] for r in read_log(path)]
+
+
+def forge(tmp: Path, path: Path, edit: Callable[[Entries], Entries | None]) -> Path:
+    """A new, well-chained log holding ``edit`` applied to the records of ``path``."""
+    records = entries(path)
+    out = edit(records)
+    records = records if out is None else out
+    forged = tmp / f"forged-{len(list(tmp.iterdir()))}.jsonl"
+    with Log.create(forged) as log:
+        for type_, body, time in records:
+            log.append(type_, body, time=time)
+    return forged
+
+
+def verify_log(path: Path, checkpoint: Any = None) -> ss.Report:
+    return ss.verify(path, targets(), inspectors(), checkpoint)
+
+
+def only(report: ss.Report, seq: int | None, code: str, *fragments: str) -> None:
+    """The report fails, and has a problem at ``seq`` with ``code`` naming every fragment."""
+    assert not report.ok, report.text()
+    hits = [p for p in report.problems if p.seq == seq and p.code == code]
+    assert hits, report.text()
+    assert any(all(f in p.message for f in fragments) for p in hits), report.text()

@@ -19,18 +19,20 @@ from campaign_helpers import (
     COMMIT_TIME,
     REVEAL_TIME,
     SOURCES,
+    Entries,
     full_campaign,
     inspectors,
     targets,
 )
+from campaign_helpers import forge as _forge
+from campaign_helpers import only as _only
+from campaign_helpers import verify_log as _verify
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import shuangsuiji as ss
-from shuangsuiji.log import Checkpoint, Log, read_log
+from shuangsuiji.log import Checkpoint, Log
 from shuangsuiji.verify import load
-
-Entries = list[list[Any]]  # [type, body, time] per record
 
 
 @pytest.fixture(scope="module")
@@ -40,34 +42,6 @@ def campaign(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Checkpoint
     with Log.open(path) as log:
         cp = log.checkpoint()
     return path, cp, facts
-
-
-def _entries(path: Path) -> Entries:
-    return [[r.type, r.body, r.time] for r in read_log(path)]
-
-
-def _forge(tmp: Path, path: Path, edit: Callable[[Entries], Entries | None]) -> Path:
-    """A new, well-chained log holding ``edit`` applied to the records of ``path``."""
-    entries = _entries(path)
-    out = edit(entries)
-    entries = entries if out is None else out
-    forged = tmp / f"forged-{len(list(tmp.iterdir()))}.jsonl"
-    with Log.create(forged) as log:
-        for type_, body, time in entries:
-            log.append(type_, body, time=time)
-    return forged
-
-
-def _verify(path: Path, checkpoint: Any = None) -> ss.Report:
-    return ss.verify(path, targets(), inspectors(), checkpoint)
-
-
-def _only(report: ss.Report, seq: int | None, code: str, *fragments: str) -> None:
-    """The report fails, and has a problem at ``seq`` with ``code`` naming every fragment."""
-    assert not report.ok, report.text()
-    hits = [p for p in report.problems if p.seq == seq and p.code == code]
-    assert hits, report.text()
-    assert any(all(f in p.message for f in fragments) for p in hits), report.text()
 
 
 # -- an honest log -----------------------------------------------------------------------------

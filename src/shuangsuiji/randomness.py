@@ -31,7 +31,7 @@ import attrs
 from .errors import InputError
 from .seed import Seed, source_key_string
 
-__all__ = ["Randomness", "parse_moment"]
+__all__ = ["Randomness", "before", "day_of", "parse_moment"]
 
 Kind = Literal["sources", "beacon", "undeclared"]
 _HEX64 = re.compile(r"[0-9a-f]{64}")
@@ -67,13 +67,22 @@ def _iso(value: _dt.date | _dt.datetime) -> str:
     return value.isoformat()
 
 
-def before(a: _dt.date | _dt.datetime, b: _dt.date | _dt.datetime) -> bool:
-    """Whether moment ``a`` is strictly before ``b``; a bare date is compared as that day."""
+def day_of(m: _dt.date | _dt.datetime, tz: _dt.tzinfo | None = None) -> _dt.date:
+    """The calendar day of moment ``m``: a date is itself; a date-time's day is taken in ``tz``
+    (the publication time zone, docs/spec.md §10.7), or in its own offset when ``tz`` is None."""
+    if isinstance(m, _dt.datetime):
+        return (m if tz is None else m.astimezone(tz)).date()
+    return m
+
+
+def before(
+    a: _dt.date | _dt.datetime, b: _dt.date | _dt.datetime, tz: _dt.tzinfo | None = None
+) -> bool:
+    """Whether moment ``a`` is strictly before ``b``: two date-times as instants; otherwise as
+    days, a date-time's day taken in ``tz`` (see :func:`day_of`)."""
     if isinstance(a, _dt.datetime) and isinstance(b, _dt.datetime):
         return a < b
-    da = a.date() if isinstance(a, _dt.datetime) else a
-    db = b.date() if isinstance(b, _dt.datetime) else b
-    return da < db
+    return day_of(a, tz) < day_of(b, tz)
 
 
 @attrs.frozen

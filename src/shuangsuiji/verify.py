@@ -39,7 +39,7 @@ from .campaign import CampaignState, algorithms, moment, read_state
 from .draw import draw
 from .errors import InputError
 from .inspectors import Inspectors
-from .randomness import before
+from .randomness import before, day_of, parse_moment
 from .registry import Targets
 
 __all__ = ["Problem", "Report", "verify"]
@@ -342,6 +342,7 @@ def _check_campaign(
     summary["drawn"] = len(state.drawn) if state.selection is not None else None
     if plan is not None and registries_ok and versions_ok:
         _replay(state, targets, inspectors, f, summary)
+    _check_times(state, f)
     _check_results(state, f, summary)
     summary["notices"] = dict(Counter(str(n.get("kind")) for n in state.notices.values()))
     summary["corrections"] = len(state.corrections)
@@ -513,11 +514,43 @@ def _replay(
     summary["replayed"] = ", ".join(replayed)
 
 
+def _check_times(state: CampaignState, f: _Findings) -> None:
+    """Record times must not decrease (docs/spec.md §10.1), as ``Campaign`` enforces when it
+    writes: each time is compared with the latest time before it, as instants when both are
+    date-times and as days otherwise."""
+    tz = None
+    last: tuple[int, str, _dt.date | _dt.datetime] | None = None
+    for seq in sorted(state.times):
+        text = state.times[seq]
+        if text is None:
+            continue
+        try:
+            m = parse_moment(text, f"record {seq}'s time")
+        except InputError as exc:
+            f.error(seq, "time", str(exc))
+            continue
+        if last is not None and before(m, last[2], tz):
+            f.error(
+                seq, "time",
+                f"record {seq}'s time {text} is before record {last[0]}'s ({last[1]}); records "
+                "are appended in time order, so times never decrease",
+            )
+            continue  # compare the next record with the latest time, not this earlier one
+        last = (seq, text, m)
+
+
 def _check_results(state: CampaignState, f: _Findings, summary: dict[str, Any]) -> None:
     plan = state.plan
     if plan is None:
         return
     pub = plan.publication
+    tz = None
+    reveal_day = None
+    if state.seed_seq is not None and state.times.get(state.seed_seq) is not None:
+        try:
+            reveal_day = day_of(parse_moment(state.times[state.seed_seq], "time"), tz)
+        except InputError:
+            pass  # reported by _check_times
     outcomes: Counter[str] = Counter()
     overdue = 0
     deadlines: dict[str, _dt.date] = {}
@@ -540,11 +573,19 @@ def _check_results(state: CampaignState, f: _Findings, summary: dict[str, Any]) 
             continue
         # the deadline applies to the first publication (a correction is late by nature),
         # counted from the date as it stands now (a corrected date is the true one)
+        if reveal_day is not None and concluded < reveal_day:
+            f.error(seq, "result", f"{where} is dated {concluded}, before the draw was revealed "
+                                   f"({reveal_day}, seq {state.seed_seq}): no drawn target can "
+                                   "have been inspected yet")
+            continue
         first = state.first_results[(task, tid)]
         time = state.times.get(first)
         if time is None:
             continue
-        published = moment(time).date()
+        try:
+            published = day_of(parse_moment(time, "time"), tz)
+        except InputError:
+            continue  # reported by _check_times
         if concluded > published:
             f.error(seq, "result", f"{where} is dated {concluded}, after it was first "
                                    f"recorded ({time})")
