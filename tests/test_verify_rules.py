@@ -3,12 +3,15 @@
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 from typing import Any
 
 import pytest
 from campaign_helpers import Entries, forge, full_campaign, only, verify_log
 
+import shuangsuiji as ss
+from shuangsuiji.campaign import Campaign
 from shuangsuiji.log import Checkpoint, Log
 
 
@@ -56,3 +59,75 @@ def test_a_result_concluded_before_the_reveal_is_an_error(
     report = verify_log(forge(tmp_path, path, early))
     only(report, 5, "result", "dated 2026-01-09", "before the draw was revealed", "2026-01-12")
     assert not [p for p in report.problems if p.code == "deadline"], report.text()
+
+
+# -- every time §9.1 allows is read; one bad field never stops the other checks -------------------
+def test_every_log_time_form_is_read(
+    campaign: tuple[Path, Checkpoint, dict[str, Any]], tmp_path: Path
+) -> None:
+    """A bare full-date, lower-case t and z, a fraction of nine digits and a leap second are all
+    §9.1 times: verify reads them (compared as days when a date is involved) and checks on."""
+    path, _, _ = campaign
+
+    def forms(entries: Entries) -> None:
+        entries[5][2] = "2026-02-10"  # the same day as record 4 (09:00): not before it
+        entries[6][2] = "2026-03-10t01:00:00.123456789z"
+        entries[7][2] = "2026-03-11T23:59:60+08:00"
+        entries[6][1]["rows"]["outcome"][0] = "良好"  # and one real problem, found as well
+
+    report = verify_log(forge(tmp_path, path, forms))
+    assert [(p.seq, p.severity, p.code) for p in report.problems] == [
+        (6, "error", "result")
+    ], report.text()
+    assert "'良好'" in report.problems[0].message
+    assert report.summary["replayed"] == "π summary, selection, assignment"
+
+
+def test_a_date_time_on_the_day_before_a_bare_date_is_ordered_by_day(
+    campaign: tuple[Path, Checkpoint, dict[str, Any]], tmp_path: Path
+) -> None:
+    path, _, _ = campaign
+
+    def back(entries: Entries) -> None:
+        entries[4][2] = "2026-02-11"
+        entries[5][2] = "2026-02-10T23:00:00+08:00"
+
+    only(verify_log(forge(tmp_path, path, back)), 5, "time", "2026-02-10T23:00:00+08:00",
+         "before record 4's (2026-02-11)")
+
+
+def test_campaign_continues_a_log_with_a_bare_date_time(
+    campaign: tuple[Path, Checkpoint, dict[str, Any]], tmp_path: Path
+) -> None:
+    """Campaign itself writes instants, but continues a log whose last time is a date."""
+    path, _, facts = campaign
+
+    def dated(entries: Entries) -> None:
+        entries[7][2] = "2026-03-11"
+
+    forged = forge(tmp_path, path, dated)
+    rec = facts["records"][6]
+    with Campaign.open(forged) as c:
+        with pytest.raises(ss.InputError, match="before the last record's time"):
+            c.record_result(rec["id"], "正常", task=rec["task"], time="2026-03-10T09:00:00+08:00")
+        seq = c.record_result(rec["id"], "正常", task=rec["task"],
+                              time="2026-03-11T09:00:00+08:00")
+    assert seq == 8 and verify_log(forged).clean
+
+
+def test_a_check_that_stops_short_is_reported_and_the_others_run(
+    campaign: tuple[Path, Checkpoint, dict[str, Any]], tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    path, _, _ = campaign
+
+    def broken(*args: Any) -> None:
+        raise KeyError("surprise")
+
+    # the name shuangsuiji.verify is the function; patch the module it comes from
+    monkeypatch.setattr(importlib.import_module("shuangsuiji.verify"), "_check_times", broken)
+    forged = forge(tmp_path, path, lambda e: e[5][1].__setitem__("outcome", "良好"))
+    report = verify_log(forged)
+    only(report, None, "log", "record times check stopped", "'surprise'", "other checks ran")
+    only(report, 5, "result", "'良好'")
+    assert report.summary["replayed"] == "π summary, selection, assignment"

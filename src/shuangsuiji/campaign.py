@@ -36,7 +36,7 @@ from .draw import ALGORITHM, draw, inclusion_probabilities
 from .errors import InputError
 from .inspectors import Inspectors
 from .plan import Plan
-from .randomness import Randomness, before, parse_moment
+from .randomness import Randomness, before, day_of, parse_moment
 from .registry import Targets
 from .seed import Seed
 from .selection import Selection
@@ -55,7 +55,9 @@ def now() -> _dt.datetime:
 
 
 def moment(time: Any, what: str = "time") -> _dt.datetime:
-    """An aware date-time from ``time`` (None = the clock); a bare date is refused."""
+    """The time of a record ``Campaign`` writes: an aware date-time from ``time`` (None = the
+    clock). A bare date is refused here, because a record is made at an instant; a log written
+    otherwise may hold one, and reading it (:func:`parse_moment`) accepts every §9.1 form."""
     if time is None:
         return now()
     m = parse_moment(time, what)
@@ -532,11 +534,11 @@ class Campaign:
     def _reveal_day(self) -> _dt.date | None:
         st = self._state
         text = st.times.get(st.seed_seq) if st.seed_seq is not None else None
-        return None if text is None else moment(text).date()
+        return None if text is None else day_of(parse_moment(text, "the seed's time"))
 
     def _not_before_last(self, t: _dt.datetime) -> None:
         last = self._state.times.get(self._state.size - 1)
-        if last is not None and t < moment(last):
+        if last is not None and before(t, parse_moment(last, "the last record's time")):
             raise InputError(
                 f"time {t.isoformat()} is before the last record's time ({last}); records are "
                 "appended in time order"

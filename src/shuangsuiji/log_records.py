@@ -22,7 +22,7 @@ from . import canonical
 from .errors import InputError, LogError
 from .merkle import leaf_hash
 
-__all__ = ["ZERO_HASH", "LogProblem", "Record", "check_chain", "check_time"]
+__all__ = ["ZERO_HASH", "LogProblem", "Record", "check_chain", "check_time", "parse_time"]
 
 ZERO_HASH = "0" * 64
 """``prev`` of record 0, and ``head`` of an empty log's checkpoint."""
@@ -30,7 +30,7 @@ _KEYS = ("body", "prev", "seq", "time", "type")
 _TYPE = re.compile(r"[a-z][a-z0-9_.-]{0,63}\Z")
 _HEX64 = re.compile(r"[0-9a-f]{64}\Z")
 _TIME = re.compile(
-    r"([0-9]{4})-([0-9]{2})-([0-9]{2})(?:[Tt]([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.[0-9]{1,9})?"
+    r"([0-9]{4})-([0-9]{2})-([0-9]{2})(?:[Tt]([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.([0-9]{1,9}))?"
     r"(?:[Zz]|([+-])([0-9]{2}):([0-9]{2})))?\Z"
 )
 
@@ -52,7 +52,7 @@ def check_time(text: str) -> str | None:
             f"time {text[:40]!r} is not an RFC 3339 date-time with a UTC offset "
             "(e.g. 2025-03-01T09:30:00+08:00) or a date (2025-03-01)"
         )
-    y, mo, d, hh, mm, ss, _sign, oh, om = m.groups()
+    y, mo, d, hh, mm, ss, _frac, _sign, oh, om = m.groups()
     try:
         _dt.date(int(y), int(mo), int(d))
     except ValueError:
@@ -62,6 +62,33 @@ def check_time(text: str) -> str | None:
     if oh is not None and (int(oh) > 23 or int(om) > 59):
         return f"time {text!r} has no such UTC offset"
     return None
+
+
+def parse_time(text: str) -> _dt.date | _dt.datetime | None:
+    """The moment a §9.1 ``time`` names: a ``date`` for a full-date, else an aware ``datetime``
+    (None when :func:`check_time` refuses ``text``).
+
+    Everything §9.1 allows is read: ``t`` and ``z`` in either case, up to nine fractional digits
+    (cut to microseconds, the resolution of ``datetime``) and a leap second ``:60``, read as the
+    last microsecond of its minute so that it stays in its minute and day (RFC 3339 §5.7).
+    """
+    if check_time(text) is not None:
+        return None
+    m = _TIME.match(text)
+    assert m is not None
+    y, mo, d, hh, mm, ss, frac, sign, oh, om = m.groups()
+    if hh is None:
+        return _dt.date(int(y), int(mo), int(d))
+    micro = int((frac or "").ljust(6, "0")[:6])
+    second = int(ss)
+    if second == 60:
+        second, micro = 59, 999_999
+    offset = _dt.timedelta(0)
+    if sign is not None:
+        offset = _dt.timedelta(hours=int(oh), minutes=int(om)) * (1 if sign == "+" else -1)
+    return _dt.datetime(
+        int(y), int(mo), int(d), int(hh), int(mm), second, micro, tzinfo=_dt.timezone(offset)
+    )
 
 
 def _time_text(time: object) -> str:

@@ -29,6 +29,7 @@ from typing import Any, Literal
 import attrs
 
 from .errors import InputError
+from .log_records import parse_time
 from .seed import Seed, source_key_string
 
 __all__ = ["Randomness", "before", "day_of", "parse_moment"]
@@ -41,6 +42,9 @@ _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 def parse_moment(value: Any, what: str) -> _dt.date | _dt.datetime:
     """A date (``YYYY-MM-DD``) or an ISO 8601 date-time with a UTC offset, from text or a value.
 
+    Every ``time`` a log may hold (RFC 3339 as docs/spec.md §9.1 allows: ``t``/``z`` in either
+    case, fractions, a leap second) is read; so are ISO 8601 forms such as ``2026-01-09T15:00+08:00``.
+
     Naive date-times are refused: comparing them with logged times would silently assume a zone.
     """
     if isinstance(value, _dt.datetime):
@@ -52,6 +56,9 @@ def parse_moment(value: Any, what: str) -> _dt.date | _dt.datetime:
     if not isinstance(value, str):
         raise InputError(f"{what}: expected an ISO date or date-time, got {value!r}")
     text = value.strip()
+    logged = parse_time(text)  # every form a log's time may take (docs/spec.md §9.1)
+    if logged is not None:
+        return logged
     try:
         if _DATE.fullmatch(text):
             return _dt.date.fromisoformat(text)

@@ -30,12 +30,13 @@ import datetime as _dt
 import os
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from datetime import date
 from typing import Any, Literal, NamedTuple
 
 import attrs
 
 from . import bodies as B
-from .campaign import CampaignState, algorithms, moment, read_state
+from .campaign import CampaignState, algorithms, read_state
 from .draw import draw
 from .errors import InputError
 from .inspectors import Inspectors
@@ -249,10 +250,7 @@ def verify(
     for seq, message in state.problems:
         f.error(seq, "order", message)
     if state.commitment is not None:
-        try:
-            _check_campaign(state, targets, inspectors, f, summary)
-        except (*REPLAY_ERRORS, AttributeError) as exc:  # a last resort: report, never crash
-            f.error(None, "log", f"the log could not be checked to the end: {exc!r}")
+        _check_campaign(state, targets, inspectors, f, summary)
     elif loaded.records:
         f.error(0, "order", "the first record is not a commitment")
     else:
@@ -263,6 +261,9 @@ def verify(
 
 
 # -- the checks ------------------------------------------------------------------------------------
+GUARDED = (*REPLAY_ERRORS, AttributeError)
+
+
 def _check_campaign(
     state: CampaignState,
     targets: Targets,
@@ -270,69 +271,15 @@ def _check_campaign(
     f: _Findings,
     summary: dict[str, Any],
 ) -> None:
-    c = state.commitment
-    assert c is not None
+    """Every check of docs/spec.md §10.8, each on its own: a value that makes one check stop
+    short is reported (at the seq the check is about) and the other checks still run."""
     plan = state.plan
     summary["plan"] = plan.name if plan is not None else None
-    registries_ok = True
-    for kind, reg in (("targets", targets), ("inspectors", inspectors)):
-        entry = c.get(kind)
-        committed: dict[str, Any] = entry if isinstance(entry, dict) else {}
-        summary[kind] = f"{len(reg)} rows, fingerprint {reg.fingerprint}"
-        if reg.fingerprint != committed.get("fingerprint") or len(reg) != committed.get("size"):
-            registries_ok = False
-            f.error(
-                0, "registry",
-                f"the {kind} registry supplied ({len(reg)} rows, fingerprint "
-                f"{reg.fingerprint}) is not the one committed ({committed.get('size')} rows, "
-                f"fingerprint {committed.get('fingerprint')}); the replay was skipped",
-            )
-    versions_ok = True
-    ours = algorithms()
-    committed_algorithms = c.get("algorithms")
-    if not isinstance(committed_algorithms, dict):
-        versions_ok = False
-        f.error(0, "version", f"the commitment's algorithms {committed_algorithms!r} are not "
-                              "a mapping of name to version")
-        committed_algorithms = {}
-    for name, version in committed_algorithms.items():
-        if ours.get(name) != version:
-            versions_ok = False
-            f.error(
-                0, "version",
-                f"the log uses {name} algorithm {version!r}, but this library implements "
-                f"{ours.get(name)!r}; replay it with a shuangsuiji version that implements it",
-            )
-    randomness = state.randomness
-    if randomness is not None:
-        summary["randomness"] = randomness.summary()
-        if randomness.kind == "undeclared":
-            f.warning(
-                0, "randomness",
-                "no randomness source was declared in the commitment, so nothing shows the "
-                "seed was not chosen after it",
-            )
-        known = randomness.known_after_moment
-        t0 = state.times.get(0)
-        if known is not None and t0 is not None and not before(moment(t0), known):
-            f.error(
-                0, "randomness",
-                f"the commitment is dated {t0}, not before the declared randomness was known "
-                f"({randomness.known_after})",
-            )
-    if state.seed is not None and state.seed_seq is not None:
-        summary["seed"] = f"{state.seed.hex} ({state.seed.kind})"
-        if randomness is not None:
-            for msg in randomness.problems(state.seed):
-                f.error(state.seed_seq, "seed", msg)
-            known = randomness.known_after_moment
-            ts = state.times.get(state.seed_seq)
-            if known is not None and ts is not None and before(moment(ts), known):
-                f.error(
-                    state.seed_seq, "seed",
-                    f"the seed is dated {ts}, before the declared randomness was known "
-                    f"({randomness.known_after})",
-                )
+    tz = _publication_tz(state)
+    registries_ok = _step(f, 0, "registries", _check_registries, state, targets, inspectors, f,
+                          summary)
+    versions_ok = _step(f, 0, "algorithm versions", _check_versions, state, f)
+    _step(f, 0, "randomness", _check_randomness, state, f, summary, tz)
     if state.seed_seq is not None and state.selection_seq is None:
         f.warning(
             state.seed_seq, "order",
@@ -341,11 +288,124 @@ def _check_campaign(
         )
     summary["drawn"] = len(state.drawn) if state.selection is not None else None
     if plan is not None and registries_ok and versions_ok:
-        _replay(state, targets, inspectors, f, summary)
-    _check_times(state, f)
-    _check_results(state, f, summary)
+        _step(f, state.selection_seq, "replay", _replay, state, targets, inspectors, f, summary)
+    _step(f, None, "record times", _check_times, state, f, tz)
+    _step(f, None, "results", _check_results, state, f, summary, tz)
+    _step(f, None, "notices", _summarise_notices, state, summary)
+
+
+def _step(f: _Findings, seq: int | None, what: str, check: Any, *args: Any) -> bool:
+    """Run one check; a value it did not expect is reported, and the other checks go on.
+    Returns what the check returns (None counts as passed), False when it stopped short."""
+    try:
+        out = check(*args)
+    except GUARDED as exc:  # a last resort: report, never crash, never stop the other checks
+        f.error(seq, "log", f"the {what} check stopped at a value it could not read ({exc!r}); "
+                            "the other checks ran")
+        return False
+    return out is None or bool(out)
+
+
+def _publication_tz(state: CampaignState) -> _dt.tzinfo | None:
+    return None
+
+
+def _summarise_notices(state: CampaignState, summary: dict[str, Any]) -> None:
     summary["notices"] = dict(Counter(str(n.get("kind")) for n in state.notices.values()))
     summary["corrections"] = len(state.corrections)
+
+
+def _check_registries(
+    state: CampaignState,
+    targets: Targets,
+    inspectors: Inspectors,
+    f: _Findings,
+    summary: dict[str, Any],
+) -> bool:
+    c = state.commitment
+    assert c is not None
+    ok = True
+    for kind, reg in (("targets", targets), ("inspectors", inspectors)):
+        entry = c.get(kind)
+        committed: dict[str, Any] = entry if isinstance(entry, dict) else {}
+        summary[kind] = f"{len(reg)} rows, fingerprint {reg.fingerprint}"
+        if reg.fingerprint != committed.get("fingerprint") or len(reg) != committed.get("size"):
+            ok = False
+            f.error(
+                0, "registry",
+                f"the {kind} registry supplied ({len(reg)} rows, fingerprint "
+                f"{reg.fingerprint}) is not the one committed ({committed.get('size')} rows, "
+                f"fingerprint {committed.get('fingerprint')}); the replay was skipped",
+            )
+    return ok
+
+
+def _check_versions(state: CampaignState, f: _Findings) -> bool:
+    c = state.commitment
+    assert c is not None
+    ok = True
+    ours = algorithms()
+    committed_algorithms = c.get("algorithms")
+    if not isinstance(committed_algorithms, dict):
+        f.error(0, "version", f"the commitment's algorithms {committed_algorithms!r} are not "
+                              "a mapping of name to version")
+        return False
+    for name, version in committed_algorithms.items():
+        if ours.get(name) != version:
+            ok = False
+            f.error(
+                0, "version",
+                f"the log uses {name} algorithm {version!r}, but this library implements "
+                f"{ours.get(name)!r}; replay it with a shuangsuiji version that implements it",
+            )
+    return ok
+
+
+def _time_of(state: CampaignState, seq: int) -> _dt.date | _dt.datetime | None:
+    """The moment record ``seq`` names (None when it has none or it cannot be read: the time
+    check reports that)."""
+    text = state.times.get(seq)
+    if text is None:
+        return None
+    try:
+        return parse_moment(text, "time")
+    except InputError:
+        return None
+
+
+def _check_randomness(
+    state: CampaignState, f: _Findings, summary: dict[str, Any], tz: _dt.tzinfo | None
+) -> None:
+    randomness = state.randomness
+    if randomness is None:
+        return
+    summary["randomness"] = randomness.summary()
+    if randomness.kind == "undeclared":
+        f.warning(
+            0, "randomness",
+            "no randomness source was declared in the commitment, so nothing shows the "
+            "seed was not chosen after it",
+        )
+    known = randomness.known_after_moment
+    t0 = _time_of(state, 0)
+    if known is not None and t0 is not None and not before(t0, known, tz):
+        f.error(
+            0, "randomness",
+            f"the commitment is dated {state.times.get(0)}, not before the declared randomness "
+            f"was known ({randomness.known_after})",
+        )
+    if state.seed is None or state.seed_seq is None:
+        return
+    summary["seed"] = f"{state.seed.hex} ({state.seed.kind})"
+    for msg in randomness.problems(state.seed):
+        f.error(state.seed_seq, "seed", msg)
+    ts = _time_of(state, state.seed_seq)
+    if known is not None and ts is not None and before(ts, known, tz):
+        f.error(
+            state.seed_seq, "seed",
+            f"the seed is dated {state.times.get(state.seed_seq)}, before the declared "
+            f"randomness was known ({randomness.known_after})",
+        )
 
 
 def _first_difference(a: Sequence[Any], b: Sequence[Any]) -> int:
@@ -514,11 +574,10 @@ def _replay(
     summary["replayed"] = ", ".join(replayed)
 
 
-def _check_times(state: CampaignState, f: _Findings) -> None:
+def _check_times(state: CampaignState, f: _Findings, tz: _dt.tzinfo | None) -> None:
     """Record times must not decrease (docs/spec.md §10.1), as ``Campaign`` enforces when it
     writes: each time is compared with the latest time before it, as instants when both are
-    date-times and as days otherwise."""
-    tz = None
+    date-times and as days (in the publication time zone) otherwise."""
     last: tuple[int, str, _dt.date | _dt.datetime] | None = None
     for seq in sorted(state.times):
         text = state.times[seq]
@@ -539,72 +598,89 @@ def _check_times(state: CampaignState, f: _Findings) -> None:
         last = (seq, text, m)
 
 
-def _check_results(state: CampaignState, f: _Findings, summary: dict[str, Any]) -> None:
+def _check_results(
+    state: CampaignState, f: _Findings, summary: dict[str, Any], tz: _dt.tzinfo | None
+) -> None:
     plan = state.plan
     if plan is None:
         return
-    pub = plan.publication
-    tz = None
-    reveal_day = None
-    if state.seed_seq is not None and state.times.get(state.seed_seq) is not None:
-        try:
-            reveal_day = day_of(parse_moment(state.times[state.seed_seq], "time"), tz)
-        except InputError:
-            pass  # reported by _check_times
+    revealed = None if state.seed_seq is None else _time_of(state, state.seed_seq)
+    reveal_day = None if revealed is None else day_of(revealed, tz)
     outcomes: Counter[str] = Counter()
     overdue = 0
-    deadlines: dict[str, _dt.date] = {}
+    deadlines: dict[date, date] = {}
     for (task, tid), (seq, row) in sorted(state.results.items(), key=lambda kv: kv[1][0]):
-        where = f"the result for target {tid!r} under task {task!r}"
-        outcome = row.get("outcome")
-        if outcome not in pub.outcomes:
-            f.error(seq, "result", f"{where} has outcome {outcome!r}, not one of the plan's "
-                                   f"outcomes {list(pub.outcomes)}")
-        else:
-            outcomes[outcome] += 1
-        penalties = row.get("penalties")
-        if not isinstance(penalties, list) or any(p not in pub.penalties for p in penalties):
-            f.error(seq, "result", f"{where} has penalties {penalties!r}, not from the plan's "
-                                   f"penalties {list(pub.penalties)}")
         try:
-            concluded = _dt.date.fromisoformat(B.iso_date(row.get("date"), "date"))
-        except InputError:
-            f.error(seq, "result", f"{where} has date {row.get('date')!r}, not YYYY-MM-DD")
-            continue
-        # the deadline applies to the first publication (a correction is late by nature),
-        # counted from the date as it stands now (a corrected date is the true one)
-        if reveal_day is not None and concluded < reveal_day:
-            f.error(seq, "result", f"{where} is dated {concluded}, before the draw was revealed "
-                                   f"({reveal_day}, seq {state.seed_seq}): no drawn target can "
-                                   "have been inspected yet")
-            continue
-        first = state.first_results[(task, tid)]
-        time = state.times.get(first)
-        if time is None:
-            continue
-        try:
-            published = day_of(parse_moment(time, "time"), tz)
-        except InputError:
-            continue  # reported by _check_times
-        if concluded > published:
-            f.error(seq, "result", f"{where} is dated {concluded}, after it was first "
-                                   f"recorded ({time})")
-            continue
-        key = concluded.isoformat()
-        if key not in deadlines:
-            deadlines[key] = pub.deadline(concluded)
-        if published > deadlines[key]:
-            overdue += 1
-            late = pub.working_days_between(concluded, published)
-            f.warning(
-                first, "deadline",
-                f"{where}, concluded {concluded}, was published {published}: {late} working "
-                f"days, more than the {pub.deadline_working_days} allowed (due "
-                f"{deadlines[key]})",
-            )
+            overdue += _check_result(state, f, task, tid, seq, row, reveal_day, tz, outcomes,
+                                     deadlines)
+        except GUARDED as exc:  # one unreadable result never stops the others
+            f.error(seq, "result", f"the result for target {tid!r} under task {task!r} could "
+                                   f"not be read: {exc!r}")
     summary["results"] = (
         f"{len(state.results)} of {len(state.drawn)} drawn" if state.selection is not None
         else len(state.results)
     )
     summary["outcomes"] = dict(outcomes)
     summary["overdue"] = overdue
+
+
+def _check_result(
+    state: CampaignState,
+    f: _Findings,
+    task: str,
+    tid: str,
+    seq: int,
+    row: Mapping[str, Any],
+    reveal_day: date | None,
+    tz: _dt.tzinfo | None,
+    outcomes: Counter[str],
+    deadlines: dict[date, date],
+) -> bool:
+    """Check one current result; True when its first publication was after its due day."""
+    assert state.plan is not None
+    pub = state.plan.publication
+    where = f"the result for target {tid!r} under task {task!r}"
+    outcome = row.get("outcome")
+    if outcome not in pub.outcomes:
+        f.error(seq, "result", f"{where} has outcome {outcome!r}, not one of the plan's "
+                               f"outcomes {list(pub.outcomes)}")
+    else:
+        outcomes[outcome] += 1
+    penalties = row.get("penalties")
+    if not isinstance(penalties, list) or any(p not in pub.penalties for p in penalties):
+        f.error(seq, "result", f"{where} has penalties {penalties!r}, not from the plan's "
+                               f"penalties {list(pub.penalties)}")
+    try:
+        concluded = date.fromisoformat(B.iso_date(row.get("date"), "date"))
+    except InputError:
+        f.error(seq, "result", f"{where} has date {row.get('date')!r}, not YYYY-MM-DD")
+        return False
+    if reveal_day is not None and concluded < reveal_day:
+        f.error(seq, "result", f"{where} is dated {concluded}, before the draw was revealed "
+                               f"({reveal_day}, seq {state.seed_seq}): no drawn target can "
+                               "have been inspected yet")
+        return False
+    # the deadline applies to the first publication (a correction is late by nature),
+    # counted from the date as it stands now (a corrected date is the true one)
+    first = state.first_results[(task, tid)]
+    time = state.times.get(first)
+    published_at = _time_of(state, first)
+    if published_at is None:
+        return False  # no time, or one the time check reports
+    published = day_of(published_at, tz)
+    if concluded > published:
+        f.error(seq, "result", f"{where} is dated {concluded}, after it was first "
+                               f"recorded ({time})")
+        return False
+    if concluded not in deadlines:
+        deadlines[concluded] = pub.deadline(concluded)
+    due = deadlines[concluded]
+    if published <= due:
+        return False
+    late = pub.working_days_between(concluded, published)
+    f.warning(
+        first, "deadline",
+        f"{where}, concluded {concluded}, was published {published}: {late} working "
+        f"days, more than the {pub.deadline_working_days} allowed (due {due})",
+    )
+    return True
