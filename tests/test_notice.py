@@ -31,6 +31,7 @@ from test_notice_support import (
 from shuangsuiji import notices as nt
 from shuangsuiji.notices.describe import percent
 from shuangsuiji.notices.document import number_text
+from shuangsuiji.notices.render_csv import spreadsheet_raw, spreadsheet_safe
 
 ZH_TARGET_HEADER = ["抽查任务", "层", "统一社会信用代码", "名称", "城市", "入样概率π", "随机数"]
 EN_TARGET_HEADER = [
@@ -289,10 +290,91 @@ def test_any_text_round_trips(name: str) -> None:
     targets["91130100MA0000001A"]["name"] = name
     assert parse_html(task("html", targets=targets).content).tables[0]["rows"][0][3] == name
     _, rows = csv_table(task("csv", targets=targets).content, "抽中的检查对象")
-    assert rows[0][3] in (name, "'" + name)
+    assert rows[0][3] in (name, "'" + name) and spreadsheet_raw(rows[0][3]) == name
     assert json_table(task("json", targets=targets).content, "targets")["rows"][0]["name"] == name
     md = md_tables(task("md", targets=targets).text)["抽中的检查对象"][1][0][3]
     assert md == name.replace("\n", " ")
+
+
+# -- CSV cells a spreadsheet would damage ---------------------------------------------------
+CODE_18 = "911306008594204897"  # an all-digit 统一社会信用代码: Excel shows 9.11306E+17
+CODE_0 = "0130100001"  # a registry ID with a leading zero: Excel shows 130100001
+CODE_LETTER = "91130100MA0000001A"
+CERT_14 = "13010020260007"  # a 执法证号: Excel's General format shows 1.301E+13
+
+
+def fragile_task(fmt: str) -> nt.Notice:
+    """A task notice whose IDs, name and certificate are each a kind of cell CSV must guard."""
+    ids = [CODE_18, CODE_0, CODE_LETTER]
+    targets = {
+        CODE_18: {"name": '=HYPERLINK("http://x")'},
+        CODE_0: {"name": "某检测站"},
+        CODE_LETTER: {"name": "'引号开头"},
+    }
+    sel = [{"task": "t", "id": i, "inclusion_probability": 0.5} for i in ids]
+    team = [{"name": "王五", "unit": "某局", "certificate": CERT_14}]
+    visits = [{"visit": "007", "target": CODE_18, "team": team}]
+    return nt.task_notice(sel, targets=targets, visits=visits, fmt=fmt)
+
+
+def test_csv_keeps_digit_ids_as_text_in_spreadsheets() -> None:
+    n = fragile_task("csv")
+    _, rows = csv_table(n.content, "抽中的检查对象")
+    assert [(r[2], r[3]) for r in rows] == [
+        ("'" + CODE_18, '\'=HYPERLINK("http://x")'),  # 18 digits; a formula
+        ("'" + CODE_0, "某检测站"),  # leading zero; plain text
+        (CODE_LETTER, "''引号开头"),  # a letter: as is; a leading ' is doubled
+    ]
+    _, visits = csv_table(n.content, "检查事项清单")
+    assert visits[0][:2] == ["'007", "'" + CODE_18]
+    _, team = csv_table(n.content, "执法检查人员名单")
+    assert team[0] == ["'007", "执法人员", "某局", "王五", "'" + CERT_14]
+    # the bytes: one apostrophe before the digits, no quotes, no invisible character
+    assert f"t,,'{CODE_18},".encode() in n.content and f"t,,{CODE_LETTER},".encode() in n.content
+
+
+def test_csv_raw_values_are_the_json_values() -> None:
+    """Removing one leading apostrophe from every cell gives exactly the published values."""
+    csv_rows = csv_table(fragile_task("csv").content, "抽中的检查对象")[1]
+    json_rows = json_table(fragile_task("json").content, "targets")["rows"]
+    got = [[spreadsheet_raw(c) for c in r[2:4]] for r in csv_rows]
+    assert got == [[r["id"], r["name"]] for r in json_rows]
+    assert [r["id"] for r in json_rows] == [CODE_18, CODE_0, CODE_LETTER]
+
+
+@pytest.mark.parametrize(
+    ("text", "cell"),
+    [
+        ("12345678901", "12345678901"),  # 11 digits: Excel's General format shows them all
+        ("123456789012", "'123456789012"),  # 12: shown in exponent form
+        (CODE_18, "'" + CODE_18),
+        ("0", "0"),
+        ("00", "'00"),
+        ("0.15", "0.15"),  # a number, not an ID: left for the spreadsheet to read as one
+        ("1", "1"),
+        ("2026-01-12", "2026-01-12"),
+        (
+            "１２３４５６７８９０１２３",
+            "１２３４５６７８９０１２３",
+        ),  # not ASCII digits: outside the rule
+        ("0123 ", "0123 "),
+        ("", ""),
+        ("'", "''"),
+        ("-5", "'-5"),
+        ("\t1", "'\t1"),
+    ],
+)
+def test_spreadsheet_safe_rule(text: str, cell: str) -> None:
+    assert spreadsheet_safe(text) == cell
+    assert spreadsheet_raw(cell) == text
+
+
+@given(st.one_of(st.text(max_size=25), st.from_regex(r"0?[0-9]{0,20}", fullmatch=True)))
+@settings(max_examples=200)
+def test_spreadsheet_raw_inverts_spreadsheet_safe(text: str) -> None:
+    cell = spreadsheet_safe(text)
+    assert spreadsheet_raw(cell) == text
+    assert cell in (text, "'" + text)
 
 
 def test_same_inputs_same_bytes() -> None:
@@ -471,7 +553,8 @@ def test_plan_notice_accepts_library_objects() -> None:
     _, got = csv_table(n.content, "抽中的检查对象")
     assert [r[2] for r in got] == [r["id"] for r in sel.to_records()]
     facts = {r[0]: r[1] for r in csv_blocks(n.content)[0][1:]}
-    assert facts["随机种子"] == "00" * 16
+    assert facts["随机种子"] == "'" + "00" * 16  # all digits, leading zero: kept as text
+    assert spreadsheet_raw(facts["随机种子"]) == "00" * 16
 
 
 # -- result notice --------------------------------------------------------------------------
