@@ -325,15 +325,24 @@ def test_custom_outcomes_from_the_plan(tmp_path: Path) -> None:
     assert ss.verify(tmp_path / "c.jsonl", targets(), inspectors()).clean
 
 
-def test_record_times_default_to_the_clock(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("offset", "suffix"), [(None, "+08:00"), ("+00:00", "+00:00"),
+                                                ("-05:30", "-05:30")])
+def test_record_times_default_to_the_clock(tmp_path: Path, offset: str | None,
+                                           suffix: str) -> None:
+    """The default clock writes times in the plan's publication time zone (Beijing time unless
+    the plan's publication.utc_offset says otherwise), never in the machine's local zone."""
     path = tmp_path / "c.jsonl"
-    c = Campaign.create(path, plan_dict(), targets(), inspectors())
+    plan = plan_dict()
+    if offset is not None:
+        plan["publication"] = {"utc_offset": offset}
+    c = Campaign.create(path, plan, targets(), inspectors())
     c.reveal(SEED)
     r = c.selection_records()[0]
     c.record_result(r["id"], "正常", task=r["task"])
     c.close()
     times = [rec.time for rec in read_log(path)]
-    assert all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(Z|\+00:00)", t) for t in times)
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d" + re.escape(suffix), t)
+               for t in times), times
     assert times == sorted(times)
 
 

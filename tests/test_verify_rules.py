@@ -4,11 +4,20 @@
 from __future__ import annotations
 
 import importlib
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
-from campaign_helpers import Entries, forge, full_campaign, only, verify_log
+from campaign_helpers import (
+    Entries,
+    forge,
+    full_campaign,
+    only,
+    plan_dict,
+    revealed,
+    verify_log,
+)
 
 import shuangsuiji as ss
 from shuangsuiji.campaign import Campaign
@@ -131,3 +140,69 @@ def test_a_check_that_stops_short_is_reported_and_the_others_run(
     only(report, None, "log", "record times check stopped", "'surprise'", "other checks ran")
     only(report, 5, "result", "'良好'")
     assert report.summary["replayed"] == "π summary, selection, assignment"
+
+
+# -- which day: the publication time zone (plan publication.utc_offset, default +08:00) -----------
+def test_a_result_concluded_today_in_beijing_before_8am(tmp_path: Path) -> None:
+    """07:00 Beijing time is 23:00 UTC the day before: the result concluded that Beijing day
+    is accepted, and dated by it."""
+    c, sel, _ = revealed(tmp_path / "c.jsonl")
+    r = sel.to_records()[0]
+    with c:
+        c.record_result(r["id"], "正常", task=r["task"], date="2026-02-10",
+                        time="2026-02-09T23:00:00Z")
+        seq = c.record_result(sel.to_records()[1]["id"], "正常",
+                              task=sel.to_records()[1]["task"], time="2026-02-09T23:30:00Z")
+        assert c.results()[-1]["date"] == "2026-02-10" and c.results()[-1]["seq"] == seq
+    assert verify_log(tmp_path / "c.jsonl").clean
+
+
+def test_a_late_publication_is_late_by_the_publication_day(
+    campaign: tuple[Path, Checkpoint, dict[str, Any]], tmp_path: Path
+) -> None:
+    path, _, _ = campaign
+
+    def late(entries: Entries) -> None:
+        entries[5][1]["date"] = "2026-01-13"  # due 2026-02-10
+        entries[5][2] = "2026-02-10T16:30:00Z"  # 2026-02-11 00:30 in Beijing: a day late
+
+    report = verify_log(forge(tmp_path, path, late))
+    assert [(p.seq, p.code) for p in report.problems] == [(5, "deadline")], report.text()
+    assert "published 2026-02-11" in report.problems[0].message
+
+    def utc(entries: Entries) -> None:
+        late(entries)
+        entries[0][1]["plan"]["publication"] = {"utc_offset": "+00:00"}
+
+    # a plan that publishes on UTC days: the same record is on time
+    assert verify_log(forge(tmp_path, path, utc)).clean
+
+
+def test_verify_does_not_depend_on_the_machine_time_zone(
+    campaign: tuple[Path, Checkpoint, dict[str, Any]], tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    path, _, _ = campaign
+
+    def late(entries: Entries) -> None:
+        entries[5][1]["date"] = "2026-01-13"
+        entries[5][2] = "2026-02-10T16:30:00Z"
+
+    forged = forge(tmp_path, path, late)
+    reports = []
+    for zone in ("UTC", "America/New_York", "Asia/Shanghai", "Pacific/Kiritimati"):
+        monkeypatch.setenv("TZ", zone)
+        time.tzset()
+        reports.append(verify_log(forged).problems)
+    monkeypatch.undo()
+    time.tzset()
+    assert all(r == reports[0] for r in reports) and len(reports[0]) == 1
+
+
+@pytest.mark.parametrize("offset", ["8", "+8:00", "+24:00", "UTC", "+08:60", 8])
+def test_a_bad_publication_offset_is_refused(offset: Any) -> None:
+    plan = plan_dict()
+    plan["publication"] = {"utc_offset": offset}
+    with pytest.raises(ss.InputError, match=r"publication\.utc_offset.*is not a UTC offset") as e:
+        ss.Plan.from_dict(plan)
+    assert repr(offset) in str(e.value)

@@ -49,17 +49,18 @@ __all__ = ["Campaign", "CampaignState", "read_state"]
 RESULT_KEYS = ("task", "id", "outcome", "date", "penalties", "detail")
 
 
-def now() -> _dt.datetime:
-    """The clock, in UTC, to the second: the default time of a record (never used by replay)."""
-    return _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0)
+def now(tz: _dt.tzinfo = _dt.timezone.utc) -> _dt.datetime:
+    """The clock, to the second, in ``tz`` (a campaign passes its publication time zone): the
+    default time of a record (never used by replay)."""
+    return _dt.datetime.now(tz).replace(microsecond=0)
 
 
-def moment(time: Any, what: str = "time") -> _dt.datetime:
+def moment(time: Any, what: str = "time", tz: _dt.tzinfo = _dt.timezone.utc) -> _dt.datetime:
     """The time of a record ``Campaign`` writes: an aware date-time from ``time`` (None = the
     clock). A bare date is refused here, because a record is made at an instant; a log written
     otherwise may hold one, and reading it (:func:`parse_moment`) accepts every §9.1 form."""
     if time is None:
-        return now()
+        return now(tz)
     m = parse_moment(time, what)
     if not isinstance(m, _dt.datetime):
         raise InputError(f"{what}: {time!r} is a date; give a date-time with a UTC offset")
@@ -337,9 +338,9 @@ class Campaign:
                 f"randomness must be a shuangsuiji.Randomness declaration, got "
                 f"{type(decl).__name__}"
             )
-        t = moment(time)
+        t = moment(time, tz=p.publication.tz)
         known = decl.known_after_moment
-        if known is not None and not before(t, known):
+        if known is not None and not before(t, known, p.publication.tz):
             raise InputError(
                 f"the commitment at {t.isoformat()} would not come before the declared "
                 f"randomness is known ({decl.known_after}); declare sources that become known "
@@ -422,6 +423,11 @@ class Campaign:
         return self._state.plan
 
     @property
+    def _tz(self) -> _dt.tzinfo:
+        """The publication time zone (the plan's ``publication.utc_offset``)."""
+        return self.plan.publication.tz
+
+    @property
     def randomness(self) -> Randomness:
         assert self._state.randomness is not None
         return self._state.randomness
@@ -492,9 +498,9 @@ class Campaign:
                 "reveal can only be completed with that seed"
             )
         self.randomness.check(seed)
-        t = moment(time)
+        t = moment(time, tz=self._tz)
         known = self.randomness.known_after_moment
-        if known is not None and before(t, known):
+        if known is not None and before(t, known, self._tz):
             raise InputError(
                 f"the reveal at {t.isoformat()} comes before the declared randomness is known "
                 f"({self.randomness.known_after}); a seed cannot come from those sources yet"
@@ -534,11 +540,11 @@ class Campaign:
     def _reveal_day(self) -> _dt.date | None:
         st = self._state
         text = st.times.get(st.seed_seq) if st.seed_seq is not None else None
-        return None if text is None else day_of(parse_moment(text, "the seed's time"))
+        return None if text is None else day_of(parse_moment(text, "the seed's time"), self._tz)
 
     def _not_before_last(self, t: _dt.datetime) -> None:
         last = self._state.times.get(self._state.size - 1)
-        if last is not None and before(t, parse_moment(last, "the last record's time")):
+        if last is not None and before(t, parse_moment(last, "the last record's time"), self._tz):
             raise InputError(
                 f"time {t.isoformat()} is before the last record's time ({last}); records are "
                 "appended in time order"
@@ -583,10 +589,10 @@ class Campaign:
                 f"{where}: target {tid!r} under task {task!r} already has a result (seq {seq}); "
                 "records are never edited: use correct_result(seq, ...)"
             )
-        day = t.date() if date is None else _dt.date.fromisoformat(
+        day = day_of(t, self._tz) if date is None else _dt.date.fromisoformat(
             B.iso_date(date, f"{where}, date")
         )
-        if day > t.date():
+        if day > day_of(t, self._tz):
             raise InputError(
                 f"{where}: date {day.isoformat()} is after the record's time {t.isoformat()}; "
                 "a result is recorded once the inspection has concluded"
@@ -629,7 +635,7 @@ class Campaign:
         second result for it (use :meth:`correct_result`), or any bad value is an InputError.
         """
         self._need_reveal("record results")
-        t = moment(time)
+        t = moment(time, tz=self._tz)
         self._not_before_last(t)
         row = self._result_row(
             target_id, outcome, task, date, detail, penalties, t, "result", self._reveal_day()
@@ -646,7 +652,7 @@ class Campaign:
         All rows are checked before anything is written; an error names the row.
         """
         self._need_reveal("record results")
-        t = moment(time)
+        t = moment(time, tz=self._tz)
         self._not_before_last(t)
         out: list[dict[str, Any]] = []
         seen: dict[tuple[str, str], int] = {}
@@ -721,7 +727,7 @@ class Campaign:
                 f"correct_result: the result of target {target_id!r} in record {seq} was already "
                 f"corrected by record {current_seq}; correct that one"
             )
-        t = moment(time)
+        t = moment(time, tz=self._tz)
         self._not_before_last(t)
         row = self._result_row(
             old["id"],
@@ -755,7 +761,7 @@ class Campaign:
             self._need_reveal(f"publish a {body['kind']} notice")
         if body["kind"] == "result" and not st.results:
             raise InputError("a result notice needs at least one recorded result")
-        t = moment(time)
+        t = moment(time, tz=self._tz)
         self._not_before_last(t)
         rec = self._log.append("notice", body, time=t)
         st.add(rec.seq, "notice", body, rec.time)
@@ -778,7 +784,7 @@ class Campaign:
                 f"correct_notice: record {seq} is a {st.notices[seq].get('kind')} notice, not a "
                 f"{body['kind']} notice"
             )
-        t = moment(time)
+        t = moment(time, tz=self._tz)
         self._not_before_last(t)
         full = {"corrects": seq, "reason": reason, "notice": body}
         rec = self._log.append("correction", full, time=t)

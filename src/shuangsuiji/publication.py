@@ -8,17 +8,24 @@ the rest of the plan::
      "non_working_days": ["2026-10-01", …],  # public holidays
      "extra_working_days": ["2026-09-27"],   # weekend days that are working days (调休)
      "outcomes": ["正常", "未按规定公示", "通过登记的住所无法联系", "发现问题已责令改正"],
-     "penalties": ["警告", "罚款", …]}
+     "penalties": ["警告", "罚款", …],
+     "utc_offset": "+08:00"}                 # the time zone that decides which day it is
 
 Every key is optional; the defaults are the national rule of 20 working days, a Saturday and
 Sunday weekend, no holidays, the four result categories in use (domain.md, "Publication") and the
 kinds of administrative penalty of the Administrative Penalty Law of the PRC (2021), Art. 9,
-without detention, which only public security organs impose. Holidays change every year, so a
-plan that relies on the deadline should list them.
+without detention, which only public security organs impose, and Beijing time (UTC+08:00).
+Holidays change every year, so a plan that relies on the deadline should list them.
+
+**Which day.** Every calendar day derived from a record's time (the day a result was
+published, the day of the reveal, the default date of a result) is the day in the publication
+time zone ``utc_offset``, a fixed offset (China has no daylight saving; no time-zone database is
+needed). The default clock writes times in it too, so a record made at 07:00 Beijing time is
+dated that Beijing day, never the UTC day before. No machine's local time zone enters.
 
 Deadline arithmetic (docs/spec.md §10): a result concluded on day d is due on the n-th working day
 after d (d itself not counted; n = 0 means the same day), and is on time when published on or
-before that day. Dates are calendar dates; no clock or time zone enters.
+before that day, the day of publication taken in the publication time zone.
 """
 
 from __future__ import annotations
@@ -37,6 +44,7 @@ __all__ = [
     "DEFAULT_DEADLINE_WORKING_DAYS",
     "DEFAULT_OUTCOMES",
     "DEFAULT_PENALTIES",
+    "DEFAULT_UTC_OFFSET",
     "OUTCOME_LABELS_EN",
     "PENALTY_LABELS_EN",
     "Publication",
@@ -86,7 +94,10 @@ _KEYS = (
     "extra_working_days",
     "outcomes",
     "penalties",
+    "utc_offset",
 )
+DEFAULT_UTC_OFFSET = "+08:00"
+_OFFSET = re.compile(r"([+-])([0-9]{2}):([0-9]{2})\Z")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -127,6 +138,18 @@ def _labels(value: Any, key: str) -> tuple[str, ...]:
     return out
 
 
+def offset_tz(text: Any, what: str = "plan key 'publication.utc_offset'") -> _dt.timezone:
+    """The fixed time zone of an RFC 3339 offset ``+HH:MM`` / ``-HH:MM`` (at most 23:59)."""
+    m = _OFFSET.match(text) if isinstance(text, str) else None
+    if m is None or int(m.group(2)) > 23 or int(m.group(3)) > 59:
+        raise InputError(
+            f"{what}: {text!r} is not a UTC offset; write it as +HH:MM or -HH:MM, e.g. '+08:00' "
+            "(Beijing time) or '+00:00' (UTC)"
+        )
+    delta = _dt.timedelta(hours=int(m.group(2)), minutes=int(m.group(3)))
+    return _dt.timezone(-delta if m.group(1) == "-" else delta)
+
+
 @attrs.frozen
 class Publication:
     """A plan's publication rules; see the module docstring. Dates are ISO strings."""
@@ -137,6 +160,18 @@ class Publication:
     extra_working_days: tuple[str, ...] = ()
     outcomes: tuple[str, ...] = DEFAULT_OUTCOMES
     penalties: tuple[str, ...] = DEFAULT_PENALTIES
+    utc_offset: str = DEFAULT_UTC_OFFSET
+
+    @property
+    def tz(self) -> _dt.timezone:
+        """The publication time zone: which calendar day a record's time falls on."""
+        return offset_tz(self.utc_offset)
+
+    def day(self, moment: _dt.date | _dt.datetime) -> _dt.date:
+        """The calendar day of ``moment`` in the publication time zone (a date is itself)."""
+        if isinstance(moment, _dt.datetime):
+            return moment.astimezone(self.tz).date()
+        return moment
 
     @classmethod
     def from_dict(cls, d: Any) -> Publication:
@@ -183,7 +218,9 @@ class Publication:
         if not outcomes:
             raise InputError("plan key 'publication.outcomes': at least one outcome is needed")
         penalties = _labels(d.get("penalties", DEFAULT_PENALTIES), "penalties")
-        return cls(n, days, non_working, extra_days, outcomes, penalties)
+        offset = d.get("utc_offset", DEFAULT_UTC_OFFSET)
+        offset_tz(offset)
+        return cls(n, days, non_working, extra_days, outcomes, penalties, offset)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -193,6 +230,7 @@ class Publication:
             "extra_working_days": list(self.extra_working_days),
             "outcomes": list(self.outcomes),
             "penalties": list(self.penalties),
+            "utc_offset": self.utc_offset,
         }
 
     # -- the working-day calendar -------------------------------------------------------------

@@ -307,7 +307,8 @@ def _step(f: _Findings, seq: int | None, what: str, check: Any, *args: Any) -> b
 
 
 def _publication_tz(state: CampaignState) -> _dt.tzinfo | None:
-    return None
+    """The plan's publication time zone (its own offset per time, if the plan is unreadable)."""
+    return None if state.plan is None else state.plan.publication.tz
 
 
 def _summarise_notices(state: CampaignState, summary: dict[str, Any]) -> None:
