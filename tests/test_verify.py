@@ -348,7 +348,8 @@ def test_overdue_results_are_warnings(campaign: tuple[Path, Checkpoint, dict[str
     report = _verify(_forge(tmp_path, path, late))
     assert report.ok and not report.clean, report.text()
     assert [(p.seq, p.code) for p in report.problems] == [(5, "deadline"), (6, "deadline")]
-    assert "21 working days, more than the 20 allowed (due 2026-02-09)" in report.problems[0].message
+    assert ("concluded 2026-01-12, was first published 2026-02-10, 1 day after its due day "
+            "2026-02-09 (the 20 working days allowed end then)") in report.problems[0].message
     assert report.summary["overdue"] == 2
     assert "OK with 2 warning(s)" in report.text()
 

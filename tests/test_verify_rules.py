@@ -206,3 +206,42 @@ def test_a_bad_publication_offset_is_refused(offset: Any) -> None:
     with pytest.raises(ss.InputError, match=r"publication\.utc_offset.*is not a UTC offset") as e:
         ss.Plan.from_dict(plan)
     assert repr(offset) in str(e.value)
+
+
+# -- the deadline ------------------------------------------------------------------------------
+def test_published_on_the_due_day_is_on_time_and_a_day_later_is_late(
+    campaign: tuple[Path, Checkpoint, dict[str, Any]], tmp_path: Path
+) -> None:
+    path, _, _ = campaign
+
+    def on_due_day(entries: Entries) -> None:
+        entries[5][1]["date"] = "2026-01-13"  # due 2026-02-10; published 2026-02-10 09:05
+
+    assert verify_log(forge(tmp_path, path, on_due_day)).clean
+
+    def a_day_late(entries: Entries) -> None:
+        entries[5][1]["date"] = "2026-01-12"  # due 2026-02-09
+
+    report = verify_log(forge(tmp_path, path, a_day_late))
+    assert [(p.seq, p.severity, p.code) for p in report.problems] == [(5, "warning", "deadline")]
+    assert "1 day after its due day 2026-02-09" in report.problems[0].message
+
+
+def test_an_overdue_weekend_publication_is_counted_in_days(
+    campaign: tuple[Path, Checkpoint, dict[str, Any]], tmp_path: Path
+) -> None:
+    """Concluded Friday 2026-01-16, due Friday 2026-02-13, published Sunday 2026-02-15: 20
+    working days lie between, yet it is late; the message says by how much, without
+    contradicting itself."""
+    path, _, _ = campaign
+
+    def weekend(entries: Entries) -> None:
+        entries[5][1]["date"] = "2026-01-16"
+        entries[5][2] = "2026-02-15T10:00:00+08:00"
+
+    report = verify_log(forge(tmp_path, path, weekend))
+    assert [(p.seq, p.severity, p.code) for p in report.problems] == [(5, "warning", "deadline")]
+    message = report.problems[0].message
+    assert ("concluded 2026-01-16, was first published 2026-02-15, 2 days after its due day "
+            "2026-02-13") in message, message
+    assert "more than the 20" not in message

@@ -678,10 +678,13 @@ def _check_result(
     due = deadlines[concluded]
     if published <= due:
         return False
-    late = pub.working_days_between(concluded, published)
+    # counted in calendar days past the due day: a count of working days would say "20, more
+    # than the 20 allowed" for a publication on the weekend after a Friday due day
+    late = (published - due).days
     f.warning(
         first, "deadline",
-        f"{where}, concluded {concluded}, was published {published}: {late} working "
-        f"days, more than the {pub.deadline_working_days} allowed (due {due})",
+        f"{where}, concluded {concluded}, was first published {published}, {late} "
+        f"day{'s' if late > 1 else ''} after its due day {due} (the "
+        f"{pub.deadline_working_days} working days allowed end then)",
     )
     return True
