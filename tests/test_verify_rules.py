@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 import time
 from pathlib import Path
@@ -20,8 +21,9 @@ from campaign_helpers import (
 )
 
 import shuangsuiji as ss
+from shuangsuiji import canonical
 from shuangsuiji.campaign import Campaign
-from shuangsuiji.log import Checkpoint, Log
+from shuangsuiji.log import Checkpoint, Log, read_log
 
 
 @pytest.fixture(scope="module")
@@ -245,3 +247,41 @@ def test_an_overdue_weekend_publication_is_counted_in_days(
     assert ("concluded 2026-01-16, was first published 2026-02-15, 2 days after its due day "
             "2026-02-13") in message, message
     assert "more than the 20" not in message
+
+
+# -- order and chain cases the mutation check found untested ------------------------------------
+def test_a_record_between_the_seed_and_the_selection_is_an_error(
+    campaign: tuple[Path, Checkpoint, dict[str, Any]], tmp_path: Path
+) -> None:
+    path, _, _ = campaign
+
+    def between(entries: Entries) -> Entries:
+        memo = ["notice", {"kind": "plan", "sha256": "0" * 64}, entries[1][2]]
+        entries[7][1]["corrects"] = 5  # record 4 moves to seq 5
+        return [entries[0], entries[1], memo, *entries[2:]]
+
+    report = verify_log(forge(tmp_path, path, between))
+    only(report, 3, "order", "the selection must come once, right after the seed")
+    assert [p.seq for p in report.errors] == [3], report.text()
+
+
+def test_record_0_must_have_a_zero_prev(
+    campaign: tuple[Path, Checkpoint, dict[str, Any]], tmp_path: Path
+) -> None:
+    """A log whose first record claims a predecessor (a tail cut from a longer log, or a
+    forgery), chain rebuilt from there: the chain check reports it at seq 0."""
+    path, _, _ = campaign
+    prev = "ab" * 32
+    lines = []
+    for i, r in enumerate(read_log(path)):
+        obj = canonical.loads(r.line)
+        obj["prev"] = prev
+        line = canonical.dumps(obj)
+        prev = hashlib.sha256(line).hexdigest()
+        lines.append(line + b"\n")
+        assert obj["seq"] == i
+    bad = tmp_path / "tail.jsonl"
+    bad.write_bytes(b"".join(lines))
+    report = verify_log(bad)
+    only(report, 0, "chain", "record 0 has prev abababababababab", "not 64 zeros")
+    assert [p.seq for p in report.errors] == [0], report.text()
