@@ -61,8 +61,8 @@ def test_replay_equals_original(
     folder = Path(tempfile.mkdtemp(prefix="ss-prop-"))
     try:
         path = folder / "c.jsonl"
-        c = ss.Campaign.create(path, plan, targets, inspectors, time=COMMIT,
-                               randomness=ss.Randomness.beacon(CHAIN, round_))
+        declared = ss.Randomness.beacon(CHAIN, round_, known_after="2026-01-10")
+        c = ss.Campaign.create(path, plan, targets, inspectors, time=COMMIT, randomness=declared)
         committed = path.read_bytes()
         try:
             sel, teams = c.reveal(seed, time=REVEAL)

@@ -11,9 +11,13 @@ from typing import Any
 
 import pytest
 from campaign_helpers import (
+    NOTES,
+    REVEAL_TIME,
+    SOURCES,
     Entries,
     forge,
     full_campaign,
+    new_campaign,
     only,
     plan_dict,
     revealed,
@@ -285,3 +289,49 @@ def test_record_0_must_have_a_zero_prev(
     report = verify_log(bad)
     only(report, 0, "chain", "record 0 has prev abababababababab", "not 64 zeros")
     assert [p.seq for p in report.errors] == [0], report.text()
+
+
+# -- what verify cannot check, said plainly -------------------------------------------------------
+def test_the_report_shows_source_values_next_to_their_descriptions(
+    campaign: tuple[Path, Checkpoint, dict[str, Any]],
+) -> None:
+    path, _, _ = campaign
+    report = verify_log(path)
+    assert report.clean
+    manual = report.summary["check_by_hand"]
+    assert "a person must look each one up where it was published" in manual[0]
+    assert manual[1:] == [
+        f'  {i + 1}. {d}: recorded "{v}"' for i, (d, v) in enumerate(zip(NOTES, SOURCES))
+    ]
+    text = report.text()
+    assert "check by hand (verify cannot):" in text
+    assert '1. 双色球第2026004期红球开奖号码: recorded "03 11 17 24 29 33"' in text
+
+
+QUICKNET = "52db9ba70e0cc0f6eaf7803dd07447a1f5477735fd3f661792ba94600c84e971"
+SIGNATURE = (
+    "b0f5ae301358ff87a9d3dd539ed4a07c0148b1ab4f7b61a8ca43c7e9ca7ca9553e4faae9188deb30b2cd1a7f447e3e5b"
+)
+
+
+@pytest.mark.parametrize("known_after", [None, "2026-01-09T08:00:00+08:00"])
+def test_a_beacon_report_says_the_signature_was_not_verified(
+    tmp_path: Path, known_after: str | None
+) -> None:
+    path = tmp_path / "b.jsonl"
+    decl = ss.Randomness.beacon(QUICKNET, 32281667, known_after=known_after)
+    with new_campaign(path, randomness=decl) as c:
+        c.reveal(ss.Seed.from_beacon(QUICKNET, 32281667, SIGNATURE), time=REVEAL_TIME)
+    report = verify_log(path)
+    assert report.ok, report.text()
+    manual = report.summary["check_by_hand"]
+    assert len(manual) == 1 and "BLS signature of drand round 32281667" in manual[0]
+    assert "was NOT verified" in manual[0] and "was NOT verified" in report.text()
+    if known_after is None:
+        assert [(p.seq, p.severity, p.code) for p in report.problems] == [
+            (0, "warning", "randomness")
+        ]
+        message = report.problems[0].message
+        assert "drand round 32281667" in message and "no known_after" in message
+    else:
+        assert report.clean, report.text()

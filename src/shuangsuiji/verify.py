@@ -114,6 +114,10 @@ class Report:
                 if isinstance(value, Mapping):
                     value = ", ".join(f"{k} {v}" for k, v in value.items()) or "none"
                 lines.append(f"  {label}: {value}")
+        manual = s.get("check_by_hand")
+        if manual:
+            lines.append("check by hand (verify cannot):")
+            lines += [f"  {m}" for m in manual]
         if self.problems:
             lines.append("problems:")
             lines += [f"  {p}" for p in self.problems]
@@ -395,9 +399,17 @@ def _check_randomness(
             f"the commitment is dated {state.times.get(0)}, not before the declared randomness "
             f"was known ({randomness.known_after})",
         )
+    if randomness.kind == "beacon" and known is None:
+        f.warning(
+            0, "randomness",
+            f"the beacon declaration (drand round {randomness.round}) has no known_after, so "
+            "nothing here shows the commitment was made before the round could be known; "
+            "declare the round's time (genesis + (round − 1) · period) as known_after",
+        )
     if state.seed is None or state.seed_seq is None:
         return
     summary["seed"] = f"{state.seed.hex} ({state.seed.kind})"
+    summary["check_by_hand"] = _manual_checks(randomness, state.seed)
     for msg in randomness.problems(state.seed):
         f.error(state.seed_seq, "seed", msg)
     ts = _time_of(state, state.seed_seq)
@@ -407,6 +419,30 @@ def _check_randomness(
             f"the seed is dated {state.times.get(state.seed_seq)}, before the declared "
             f"randomness was known ({randomness.known_after})",
         )
+
+
+def _manual_checks(randomness: Any, seed: Any) -> list[str]:
+    """What a person must still check about the seed, with the values to check (10.4, 10.8)."""
+    if randomness.kind == "sources" and seed.kind == "sources":
+        values = [f'"{v}"' if isinstance(v, str) else repr(v) for v in seed.inputs]
+        descs = list(randomness.descriptions)
+        width = max(len(values), len(descs))
+        values += ["(no value recorded)"] * (width - len(values))
+        descs += ["(not declared)"] * (width - len(descs))
+        return [
+            ("the seed's source values, as recorded, next to what was declared; a person must "
+            "look each one up where it was published and compare:"),
+            *(f"  {i + 1}. {d}: recorded {v}" for i, (d, v) in enumerate(zip(descs, values))),
+        ]
+    if seed.kind == "beacon":
+        chain, round_, _ = seed.inputs
+        return [
+            (f"the BLS signature of drand round {round_} (chain {chain}) was NOT verified: the "
+            "seed is SHA-256 of the recorded signature, but whether that signature is the "
+            "chain's valid one for the round needs drand's client or another BLS verifier, "
+            "against the chain's public key")
+        ]
+    return []
 
 
 def _first_difference(a: Sequence[Any], b: Sequence[Any]) -> int:
