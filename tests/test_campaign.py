@@ -93,8 +93,10 @@ def test_create_refuses_and_writes_nothing(tmp_path: Path) -> None:
         new_campaign(path, time="2026-01-05")
     assert not path.exists()
     new_campaign(path).close()
-    with pytest.raises(LogError, match="already exists"):
+    with pytest.raises(LogError, match="already exists") as e:
         new_campaign(path)
+    assert str(path) in str(e.value) and "Campaign.open(path, targets, inspectors)" in str(e.value)
+    assert "Log.open" not in str(e.value) and "exist_ok" not in str(e.value)
 
 
 def test_a_failed_first_append_leaves_no_file(

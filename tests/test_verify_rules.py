@@ -335,3 +335,40 @@ def test_a_beacon_report_says_the_signature_was_not_verified(
         assert "drand round 32281667" in message and "no known_after" in message
     else:
         assert report.clean, report.text()
+
+
+# -- messages: one clear problem per cause ------------------------------------------------------
+def test_a_garbage_file_is_one_problem(tmp_path: Path) -> None:
+    bad = tmp_path / "g.jsonl"
+    bad.write_bytes(b"garbage\n")
+    report = verify_log(bad)
+    assert [(p.seq, p.code) for p in report.problems] == [(0, "chain")], report.text()
+    assert "record 0 is damaged" in report.problems[0].message
+    assert "no records" not in report.text() and report.summary["records"] == 1
+
+
+def test_crlf_line_endings_are_one_problem(
+    campaign: tuple[Path, Checkpoint, dict[str, Any]], tmp_path: Path
+) -> None:
+    path, cp, _ = campaign
+    crlf = tmp_path / "crlf.jsonl"
+    crlf.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+    report = verify_log(crlf, cp)
+    assert [(p.seq, p.code) for p in report.problems] == [(None, "log")], report.text()
+    assert "CRLF line endings (was it opened in a text editor on Windows?)" in (
+        report.problems[0].message
+    )
+    assert report.summary["replayed"] == "π summary, selection, assignment"  # checked otherwise
+
+
+def test_a_deleted_middle_record_against_a_checkpoint(
+    campaign: tuple[Path, Checkpoint, dict[str, Any]], tmp_path: Path
+) -> None:
+    """Record 6 deleted and the chain rebuilt: the checkpoint says the log is one record short
+    (without claiming which), and the rebuilt records no longer hash to its head."""
+    path, cp, _ = campaign
+    forged = forge(tmp_path, path, lambda e: [*e[:6], *e[7:]])
+    report = verify_log(forged, cp)
+    only(report, 7, "checkpoint", "the log has 7 records, 1 fewer than the 8 the checkpoint",
+         "truncated, or records were deleted and the chain rebuilt")
+    assert "7-7" not in report.text()

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any, final
 
 from . import bodies as B
 from .draw import ALGORITHM, draw, inclusion_probabilities
-from .errors import InputError
+from .errors import InputError, LogError
 from .inspectors import Inspectors
 from .plan import Plan
 from .randomness import Randomness, before, day_of, parse_moment
@@ -360,7 +360,15 @@ class Campaign:
             "inclusion_probabilities": B.strata_body(pi.strata, drawn=False),
             "assignment_inputs": assignment_inputs(history, recusals),
         }
-        log = Log.create(path)
+        try:
+            log = Log.create(path)
+        except LogError:
+            if not os.path.exists(path):
+                raise
+            raise LogError(
+                f"{os.fspath(path)} already exists: a campaign log is created once. Continue it "
+                "with Campaign.open(path, targets, inspectors), or choose a new path"
+            ) from None
         try:
             rec = log.append("commitment", body, time=t)
         except BaseException:

@@ -87,6 +87,7 @@ __all__ = [
     "check_chain",
     "check_checkpoint",
     "check_time",
+    "parse_log",
     "read_log",
     "repair",
 ]
@@ -445,6 +446,15 @@ def read_log(path: str | os.PathLike[str]) -> list[Record]:
     if torn is not None:
         raise torn
     return _parse_lines(data)
+
+
+def parse_log(path: Path, data: bytes) -> tuple[list[Record], TornLogError | None]:
+    """The records of a log's bytes ``data`` (read from ``path``), and the torn last line if
+    there is one (its ``records`` are the complete lines before it, which are returned)."""
+    torn = _torn(path, data)
+    if torn is not None:
+        return torn.records, torn
+    return _parse_lines(data), None
 
 
 def repair(path: str | os.PathLike[str]) -> Path:

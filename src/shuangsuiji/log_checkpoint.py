@@ -55,8 +55,9 @@ def check_checkpoint(records: Sequence[Record], checkpoint: Checkpoint) -> list[
         return [
             LogProblem(
                 n,
-                f"the log has {n} records but checkpoint certified {size}: records {n}-{size - 1} "
-                "were removed (the log was truncated)",
+                f"the log has {n} record{'s' if n != 1 else ''}, {size - n} fewer than the "
+                f"{size} the checkpoint certified: it was truncated, or records were deleted "
+                "and the chain rebuilt",
             )
         ]
     tree = MerkleTree(r.leaf_hash for r in records)

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
+from pathlib import Path
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from datetime import date
@@ -161,6 +162,8 @@ class Loaded:
     problems: list[tuple[int | None, str, str]]
     root: str | None
     checkpoint: str | None
+    lines: int = 0  # complete lines, readable or not
+    damaged: frozenset[int] = frozenset()  # seqs of lines the chain check reports as damaged
 
 
 def load(path: str | os.PathLike[str], checkpoint: Any = None) -> Loaded:
@@ -169,15 +172,30 @@ def load(path: str | os.PathLike[str], checkpoint: Any = None) -> Loaded:
     A torn last line (a crash during an append) is reported at the seq it would have had, and
     the complete lines before it are still checked.
     """
-    from .log import Checkpoint, TornLogError, check_chain, check_checkpoint, read_log
+    from .log import Checkpoint, check_chain, check_checkpoint, parse_log, read_log
     from .merkle import MerkleTree
 
     cp = _checkpoint(checkpoint)
     problems: list[tuple[int | None, str, str]] = []
     try:
-        records = read_log(path)
-    except TornLogError as torn:
-        records = torn.records  # the complete lines before the fragment
+        data = Path(path).read_bytes()
+    except OSError:
+        read_log(path)  # raises the LogError that says why the file cannot be read
+        raise
+    lines = data.split(b"\n")[:-1]
+    if lines and all(line.endswith(b"\r") for line in lines):
+        # one finding for the whole file, not one "not canonical" per line: an editor or a
+        # transfer in text mode changed every line ending; the lines are checked without the CRs
+        problems.append((
+            None, "log",
+            "the file has CRLF line endings (was it opened in a text editor on Windows?): every "
+            "line ends with CR LF where the format has LF alone, so the bytes are not the ones "
+            "that were hashed. The lines were checked with the CRs removed; restore the "
+            "original file (or convert it back, e.g. with dos2unix) and verify again",
+        ))
+        data = data.replace(b"\r\n", b"\n")
+    records, torn = parse_log(Path(path), data)
+    if torn is not None:
         problems.append((len(records), "log", str(torn)))
     for seq, message in check_chain(records):
         problems.append((seq, "chain", message))
@@ -193,7 +211,8 @@ def load(path: str | os.PathLike[str], checkpoint: Any = None) -> Loaded:
     if cp is not None:
         assert isinstance(cp, Checkpoint)
         described = f"size {cp.size}, root {cp.root}"
-    return Loaded(entries, problems, root, described)
+    damaged = frozenset(r.seq for r in records if r.error is not None)
+    return Loaded(entries, problems, root, described, len(records), damaged)
 
 
 def _checkpoint(checkpoint: Any) -> Any:
@@ -249,15 +268,17 @@ def verify(
     loaded = load(path, checkpoint)
     for seq, code, message in loaded.problems:
         f.error(seq, code, message)
-    summary.update(records=len(loaded.records), root=loaded.root, checkpoint=loaded.checkpoint)
+    summary.update(records=loaded.lines, root=loaded.root, checkpoint=loaded.checkpoint)
     state = read_state(loaded.records)
     for seq, message in state.problems:
         f.error(seq, "order", message)
     if state.commitment is not None:
         _check_campaign(state, targets, inspectors, f, summary)
+    elif 0 in loaded.damaged:
+        pass  # the chain check reports record 0 as damaged: that is the one problem to fix
     elif loaded.records:
         f.error(0, "order", "the first record is not a commitment")
-    else:
+    elif not loaded.lines:
         f.error(None, "log", "the log has no records")
     order = sorted(range(len(f.items)), key=lambda i: (f.items[i].seq is not None,
                                                        f.items[i].seq or 0, i))
