@@ -28,10 +28,10 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
-from pathlib import Path
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from datetime import date
+from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
 import attrs
@@ -188,10 +188,10 @@ def load(path: str | os.PathLike[str], checkpoint: Any = None) -> Loaded:
         # transfer in text mode changed every line ending; the lines are checked without the CRs
         problems.append((
             None, "log",
-            "the file has CRLF line endings (was it opened in a text editor on Windows?): every "
+            ("the file has CRLF line endings (was it opened in a text editor on Windows?): every "
             "line ends with CR LF where the format has LF alone, so the bytes are not the ones "
             "that were hashed. The lines were checked with the CRs removed; restore the "
-            "original file (or convert it back, e.g. with dos2unix) and verify again",
+            "original file (or convert it back, e.g. with dos2unix) and verify again"),
         ))
         data = data.replace(b"\r\n", b"\n")
     records, torn = parse_log(Path(path), data)
