@@ -128,3 +128,47 @@ def test_python_m_and_the_log_module_agree(files: dict[str, Path]) -> None:
     assert done.returncode == 0, done.stderr
     with Log.open(log) as opened:
         assert f"Merkle root: {opened.root()}" in done.stdout
+
+
+def test_repair_moves_a_torn_tail_aside(files: dict[str, Path],
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    log = _clean_copy(files, "torn.jsonl")
+    whole = log.read_bytes()
+    log.write_bytes(whole + b'{"body":{"cou')  # a crash during an append
+    assert main(_args(files, log)) == 1
+    out = capsys.readouterr().out
+    assert f"torn at byte {len(whole)}" in out and f"shuangsuiji repair {log}" in out
+    assert main(["repair", str(log)]) == 0
+    out = capsys.readouterr().out
+    side = Path(f"{log}.torn-{len(whole)}")
+    assert f"(13 bytes from byte {len(whole)}) to {side}" in out
+    assert side.read_bytes() == b'{"body":{"cou' and log.read_bytes() == whole
+    assert main(_args(files, log)) == 0
+    capsys.readouterr()
+    assert main(["repair", str(log)]) == 1  # nothing left to repair
+    err = capsys.readouterr().err
+    assert "shuangsuiji repair: error:" in err and "ends with a complete line" in err
+
+
+def test_id_columns_default_to_the_committed_ones(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Registries whose ID columns are not called ``id``: verify reads the names from the
+    commitment, so the verifier need not know them."""
+    labs = [{("统一社会信用代码" if k == "id" else k): v for k, v in r.items()}
+            for r in datasets.province_labs_records(300)]
+    people = [{("工号" if k == "id" else k): v for k, v in r.items()}
+              for r in province_inspectors_records()]
+    t_csv = write_csv(tmp_path / "t.csv", labs)
+    i_csv = write_csv(tmp_path / "i.csv", people)
+    log = tmp_path / "c.jsonl"
+    targets = ss.Targets.from_csv(t_csv, id="统一社会信用代码")
+    inspectors = ss.Inspectors.from_csv(i_csv, id="工号")
+    with ss.Campaign.create(log, plan_dict(), targets, inspectors, randomness=DECLARATION,
+                            time=COMMIT_TIME) as c:
+        c.reveal(SEED, time=REVEAL_TIME)
+    args = ["verify", str(log), "--targets", str(t_csv), "--inspectors", str(i_csv)]
+    assert main(args) == 0, capsys.readouterr()
+    capsys.readouterr()
+    assert main([*args, "--id", "name"]) == 1  # an explicit column still wins
+    assert "targets registry supplied" in capsys.readouterr().out

@@ -410,9 +410,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-year", action="store_true", help="only the draw: skip the year's campaign"
     )
     demo.set_defaults(func=_cmd_demo)
-    from .cli_campaign import add_verify_parser
+    from .cli_campaign import add_repair_parser, add_verify_parser
 
     add_verify_parser(sub)
+    add_repair_parser(sub)
     return parser
 
 

@@ -5,7 +5,11 @@
     a readable report (``--json`` for JSON). Exit status: 0 when nothing was found, 1 when the
     log fails (an error) or the input cannot be read, 3 when there are only warnings (e.g. a
     result published after its deadline). Registries are CSV, or Parquet by the ``.parquet``
-    suffix.
+    suffix; their ID columns default to the ones the commitment records.
+
+``shuangsuiji repair LOG``
+    Moves a torn last line (a crash during an append) to ``LOG.torn-<offset>`` and truncates
+    the log before it (:func:`shuangsuiji.log.repair`), printing where the bytes went.
 
 :func:`demo_year` is the demo's second part (``python -m shuangsuiji demo``): the draw's whole
 year as a campaign in a folder: commitment, plan notice, reveal from the demo sources, draw and
@@ -24,7 +28,15 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-__all__ = ["EXIT_ERRORS", "EXIT_WARNINGS", "add_verify_parser", "cmd_verify", "demo_year"]
+__all__ = [
+    "EXIT_ERRORS",
+    "EXIT_WARNINGS",
+    "add_repair_parser",
+    "add_verify_parser",
+    "cmd_repair",
+    "cmd_verify",
+    "demo_year",
+]
 
 EXIT_ERRORS = 1
 EXIT_WARNINGS = 3
@@ -51,11 +63,61 @@ def add_verify_parser(sub: Any) -> None:
                    help="the inspector registry as committed (CSV, or .parquet)")
     p.add_argument("--checkpoint", metavar="C.json",
                    help="a checkpoint published earlier (catches truncation and rewrites)")
-    p.add_argument("--id", default="id", metavar="COL", help="target ID column (default: id)")
-    p.add_argument("--inspector-id", default="id", metavar="COL",
-                   help="inspector ID column (default: id)")
+    p.add_argument("--id", metavar="COL",
+                   help="target ID column (default: the one the log's commitment records)")
+    p.add_argument("--inspector-id", metavar="COL",
+                   help="inspector ID column (default: the one the log's commitment records)")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.set_defaults(func=cmd_verify)
+
+
+def committed_id_columns(log: str) -> tuple[str, str]:
+    """The target and inspector ID columns the log's commitment (its first line) records, so
+    that a verifier reads the registries as they were committed; ``id`` where it says none."""
+    from .canonical import loads
+
+    columns = ["id", "id"]
+    try:
+        with open(log, "rb") as f:
+            body = loads(f.readline().rstrip(b"\r\n"))["body"]
+        for i, kind in enumerate(("targets", "inspectors")):
+            column = body[kind]["id_column"]
+            if isinstance(column, str) and column:
+                columns[i] = column
+    except (OSError, ValueError, KeyError, TypeError):
+        pass  # verify reports what is wrong with the log; the registries are read as usual
+    return columns[0], columns[1]
+
+
+def add_repair_parser(sub: Any) -> None:
+    """Register the ``repair`` subcommand on an argparse subparsers object."""
+    p = sub.add_parser(
+        "repair",
+        help="move a torn last line of a campaign log (a crash during an append) to a side file",
+        description=(
+            "A crash during an append can leave a torn last line: bytes without their newline. "
+            "Move them to LOG.torn-<offset> (written and fsynced first) and truncate the log "
+            "before them; nothing is dropped. Refuses a log that ends with a complete line, or "
+            "that a writer holds."
+        ),
+    )
+    p.add_argument("log", metavar="LOG", help="the campaign log (.jsonl)")
+    p.set_defaults(func=cmd_repair)
+
+
+def cmd_repair(args: argparse.Namespace, out: TextIO) -> int:
+    """``shuangsuiji repair``: move the torn tail aside and say where it went."""
+    from .log import repair
+
+    size = Path(args.log).stat().st_size if Path(args.log).exists() else None
+    side = repair(args.log)
+    kept = Path(args.log).stat().st_size
+    moved = side.stat().st_size
+    print(f"moved the torn last line of {args.log} ({moved} bytes from byte {kept}) to {side}",
+          file=out)
+    print(f"{args.log} now holds its complete lines ({kept} of {size} bytes); run "
+          "shuangsuiji verify on it", file=out)
+    return 0
 
 
 def _read(kind: str, path: str, id_column: str) -> Any:
@@ -74,8 +136,9 @@ def cmd_verify(args: argparse.Namespace, out: TextIO) -> int:
     """``shuangsuiji verify``: print the report; the exit status says what it found."""
     import shuangsuiji as ss
 
-    targets = _read("targets", args.targets, args.id)
-    inspectors = _read("inspectors", args.inspectors, args.inspector_id)
+    target_id, inspector_id = committed_id_columns(args.log)
+    targets = _read("targets", args.targets, args.id or target_id)
+    inspectors = _read("inspectors", args.inspectors, args.inspector_id or inspector_id)
     report = ss.verify(args.log, targets, inspectors, args.checkpoint)
     if args.json:
         data = {

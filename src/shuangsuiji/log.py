@@ -110,7 +110,8 @@ class TornLogError(LogError):
         super().__init__(
             f"{os.fspath(path)}: the last line is torn at byte {offset} ({length} bytes without "
             "a final newline, probably from a crash during an append); run "
-            f"shuangsuiji.log.repair({os.fspath(path)!r}) to move the fragment to a side file"
+            f"`shuangsuiji repair {os.fspath(path)}` (or shuangsuiji.log.repair(path)) to move "
+            "the fragment to a side file"
         )
 
     @property
