@@ -127,3 +127,48 @@ def test_selection_body_matches_the_reference(scenario: tuple[ss.Targets, ss.Pla
     assert body["rows"] == rows
     assert body["count"] == len(rows["id"])
     assert canonical.loads(canonical.dumps(body)) == body
+
+
+def test_assignment_vector() -> None:
+    """§10.6: the worked assignment of §8.11 (its inputs parsed from §8.11 by the assignment
+    vector tests), committed and replayed, gives the published body byte for byte."""
+    from test_assign_vectors import _inputs, _seed
+
+    from shuangsuiji.assign_record import assignment_body, assignment_inputs, run_assign
+
+    block = re.search(r"the worked assignment of §8\.11.*?```json\n(.*?)```", SECTION, re.DOTALL)
+    digest = re.search(r"gives this body, whose canonical JSON is ([\d,]+) bytes with\s+"
+                       r"SHA-256 `([0-9a-f]{64})`", SECTION)
+    assert block and digest
+    published = json.loads(block.group(1))
+    x = _inputs()
+    seed = ss.Seed.from_hex(_seed().hex())
+    sel = ss.draw(x["plan"], ss.Targets.from_records(x["targets"]), seed)
+    inputs = assignment_inputs(
+        [{"inspector": p, "target": t, "date": d} for p, t, d in x["history"]],
+        [tuple(r) for r in x["recusals"]],
+    )
+    teams = run_assign(ss.Plan.from_dict(x["plan"]), sel,
+                       ss.Inspectors.from_records(x["people"]), seed, inputs)
+    body = assignment_body(teams, sel)
+    assert body == published
+    line = canonical.dumps(body)
+    assert line == rfc8785.dumps(published)
+    assert len(line) == int(digest.group(1).replace(",", ""))
+    assert hashlib.sha256(line).hexdigest() == digest.group(2)
+    # the pools table of §10.6 names exactly the members each entry has
+    table = SECTION[SECTION.index("A pool entry says how") :]
+    members = re.findall(r"^\| `(\w+)` \|", table[: table.index("Replay:")], re.MULTILINE)
+    assert [sorted(members)] * 2 == [sorted(p) for p in body["pools"]]
+
+
+def test_redactions_structure() -> None:
+    """§10.7 lists the members of a redaction entry and its rules: the code's match."""
+    from shuangsuiji.notices.redaction import Redaction
+
+    table = SECTION[SECTION.index("`redactions` is a list with one") :]
+    table = table[: table.index("A rule that matched")]
+    members = re.findall(r"^\s*\| `(\w+)` \|", table, re.MULTILINE)
+    assert members == list(Redaction("t", "c", "private", 1, 2).to_dict())
+    rules = re.findall(r'`"(\w+)"` \(', table)
+    assert rules == ["private", "person_name", "natural_person", "inspector_name"]
