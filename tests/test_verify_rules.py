@@ -91,9 +91,9 @@ def test_every_log_time_form_is_read(
         entries[6][1]["rows"]["outcome"][0] = "良好"  # and one real problem, found as well
 
     report = verify_log(forge(tmp_path, path, forms))
-    assert [(p.seq, p.severity, p.code) for p in report.problems] == [
-        (6, "error", "result")
-    ], report.text()
+    assert [(p.seq, p.severity, p.code) for p in report.problems] == [(6, "error", "result")], (
+        report.text()
+    )
     assert "'良好'" in report.problems[0].message
     assert report.summary["replayed"] == "π summary, selection, assignment"
 
@@ -107,8 +107,13 @@ def test_a_date_time_on_the_day_before_a_bare_date_is_ordered_by_day(
         entries[4][2] = "2026-02-11"
         entries[5][2] = "2026-02-10T23:00:00+08:00"
 
-    only(verify_log(forge(tmp_path, path, back)), 5, "time", "2026-02-10T23:00:00+08:00",
-         "before record 4's (2026-02-11)")
+    only(
+        verify_log(forge(tmp_path, path, back)),
+        5,
+        "time",
+        "2026-02-10T23:00:00+08:00",
+        "before record 4's (2026-02-11)",
+    )
 
 
 def test_campaign_continues_a_log_with_a_bare_date_time(
@@ -125,13 +130,13 @@ def test_campaign_continues_a_log_with_a_bare_date_time(
     with Campaign.open(forged) as c:
         with pytest.raises(ss.InputError, match="before the last record's time"):
             c.record_result(rec["id"], "正常", task=rec["task"], time="2026-03-10T09:00:00+08:00")
-        seq = c.record_result(rec["id"], "正常", task=rec["task"],
-                              time="2026-03-11T09:00:00+08:00")
+        seq = c.record_result(rec["id"], "正常", task=rec["task"], time="2026-03-11T09:00:00+08:00")
     assert seq == 8 and verify_log(forged).clean
 
 
 def test_a_check_that_stops_short_is_reported_and_the_others_run(
-    campaign: tuple[Path, Checkpoint, dict[str, Any]], tmp_path: Path,
+    campaign: tuple[Path, Checkpoint, dict[str, Any]],
+    tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     path, _, _ = campaign
@@ -155,10 +160,15 @@ def test_a_result_concluded_today_in_beijing_before_8am(tmp_path: Path) -> None:
     c, sel, _ = revealed(tmp_path / "c.jsonl")
     r = sel.to_records()[0]
     with c:
-        c.record_result(r["id"], "正常", task=r["task"], date="2026-02-10",
-                        time="2026-02-09T23:00:00Z")
-        seq = c.record_result(sel.to_records()[1]["id"], "正常",
-                              task=sel.to_records()[1]["task"], time="2026-02-09T23:30:00Z")
+        c.record_result(
+            r["id"], "正常", task=r["task"], date="2026-02-10", time="2026-02-09T23:00:00Z"
+        )
+        seq = c.record_result(
+            sel.to_records()[1]["id"],
+            "正常",
+            task=sel.to_records()[1]["task"],
+            time="2026-02-09T23:30:00Z",
+        )
         assert c.results()[-1]["date"] == "2026-02-10" and c.results()[-1]["seq"] == seq
     assert verify_log(tmp_path / "c.jsonl").clean
 
@@ -185,7 +195,8 @@ def test_a_late_publication_is_late_by_the_publication_day(
 
 
 def test_verify_does_not_depend_on_the_machine_time_zone(
-    campaign: tuple[Path, Checkpoint, dict[str, Any]], tmp_path: Path,
+    campaign: tuple[Path, Checkpoint, dict[str, Any]],
+    tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     path, _, _ = campaign
@@ -248,8 +259,9 @@ def test_an_overdue_weekend_publication_is_counted_in_days(
     report = verify_log(forge(tmp_path, path, weekend))
     assert [(p.seq, p.severity, p.code) for p in report.problems] == [(5, "warning", "deadline")]
     message = report.problems[0].message
-    assert ("concluded 2026-01-16, was first published 2026-02-15, 2 days after its due day "
-            "2026-02-13") in message, message
+    assert (
+        "concluded 2026-01-16, was first published 2026-02-15, 2 days after its due day 2026-02-13"
+    ) in message, message
     assert "more than the 20" not in message
 
 
@@ -309,9 +321,7 @@ def test_the_report_shows_source_values_next_to_their_descriptions(
 
 
 QUICKNET = "52db9ba70e0cc0f6eaf7803dd07447a1f5477735fd3f661792ba94600c84e971"
-SIGNATURE = (
-    "b0f5ae301358ff87a9d3dd539ed4a07c0148b1ab4f7b61a8ca43c7e9ca7ca9553e4faae9188deb30b2cd1a7f447e3e5b"
-)
+SIGNATURE = "b0f5ae301358ff87a9d3dd539ed4a07c0148b1ab4f7b61a8ca43c7e9ca7ca9553e4faae9188deb30b2cd1a7f447e3e5b"
 
 
 @pytest.mark.parametrize("known_after", [None, "2026-01-09T08:00:00+08:00"])
@@ -369,6 +379,11 @@ def test_a_deleted_middle_record_against_a_checkpoint(
     path, cp, _ = campaign
     forged = forge(tmp_path, path, lambda e: [*e[:6], *e[7:]])
     report = verify_log(forged, cp)
-    only(report, 7, "checkpoint", "the log has 7 records, 1 fewer than the 8 the checkpoint",
-         "truncated, or records were deleted and the chain rebuilt")
+    only(
+        report,
+        7,
+        "checkpoint",
+        "the log has 7 records, 1 fewer than the 8 the checkpoint",
+        "truncated, or records were deleted and the chain rebuilt",
+    )
     assert "7-7" not in report.text()
