@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import difflib
+import functools
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -140,12 +141,21 @@ def _labels(value: Any, key: str) -> tuple[str, ...]:
 
 def offset_tz(text: Any, what: str = "plan key 'publication.utc_offset'") -> _dt.timezone:
     """The fixed time zone of an RFC 3339 offset ``+HH:MM`` / ``-HH:MM`` (at most 23:59)."""
-    m = _OFFSET.match(text) if isinstance(text, str) else None
+    return _offset_tz(text, what) if isinstance(text, str) else _bad_offset(text, what)
+
+
+def _bad_offset(text: Any, what: str) -> _dt.timezone:
+    raise InputError(
+        f"{what}: {text!r} is not a UTC offset; write it as +HH:MM or -HH:MM, e.g. '+08:00' "
+        "(Beijing time) or '+00:00' (UTC)"
+    )
+
+
+@functools.lru_cache(maxsize=64)  # a campaign asks for its zone once per result row
+def _offset_tz(text: str, what: str) -> _dt.timezone:
+    m = _OFFSET.match(text)
     if m is None or int(m.group(2)) > 23 or int(m.group(3)) > 59:
-        raise InputError(
-            f"{what}: {text!r} is not a UTC offset; write it as +HH:MM or -HH:MM, e.g. '+08:00' "
-            "(Beijing time) or '+00:00' (UTC)"
-        )
+        return _bad_offset(text, what)
     delta = _dt.timedelta(hours=int(m.group(2)), minutes=int(m.group(3)))
     return _dt.timezone(-delta if m.group(1) == "-" else delta)
 
