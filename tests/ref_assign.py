@@ -86,16 +86,16 @@ def rules_of(plan: dict[str, Any], tasks: list[str], row: dict[str, Any]) -> dic
     q_all: set[str] = set()
     regions: set[str] = set()
     raw: list[tuple[str | None, frozenset[str]]] = []
-    officers, experts, cutoffs, expert_quals = 0, 0, [], set()
+    officers, cutoffs = 0, []
+    expert_places: dict[str | None, int] = {}  # one expert seat per requirement (value)
     for name in tasks:
         team = by_name[name].get("team", {})
         match = team.get("match")
         value = text(row[match["column"]]) if match else None
         who = match.get("who", "all") if match else "all"
         officers = max(officers, team.get("officers", 2))
-        experts = max(experts, team.get("experts", 0))
-        if team.get("experts", 0) and value is not None:
-            expert_quals.add(value)
+        if team.get("experts", 0):
+            expert_places[value] = max(expert_places.get(value, 0), team["experts"])
         if value is not None and who == "all":
             q_all.add(value)
         if team.get("cross_region"):
@@ -122,11 +122,10 @@ def rules_of(plan: dict[str, Any], tasks: list[str], row: dict[str, Any]) -> dic
     kept.sort(key=lambda s: (s[0] is None, s[0] or "", sorted(s[1])))
     return {
         "k": max(officers, len(kept)),
-        "e": experts,
+        "expert_seats": sorted(expert_places.items(), key=lambda vc: [vc[0]] if vc[0] else []),
         "q_all": q_all,
         "regions": regions,
         "seats": kept,
-        "expert_quals": expert_quals,
         "cutoff": min(cutoffs) if cutoffs else None,
     }
 
@@ -158,8 +157,9 @@ def seats_of_pool(
 
         specs = []
         if role == "expert":
-            if r["e"]:
-                specs.append((0, r["e"], cands(None, r["expert_quals"], set())))
+            for j, (value, count) in enumerate(r["expert_seats"]):
+                quals = {value} if value is not None else set()
+                specs.append((j, count, cands(None, quals, set())))
         else:
             for j, (unit, quals) in enumerate(r["seats"], 1):
                 specs.append((j, 1, cands(unit, r["q_all"] | quals, r["regions"])))
@@ -194,46 +194,103 @@ def fill(
                 load[p] += 1
                 break
     for u0 in range(len(seats)):
-        if person[u0] is not None:
-            continue
-        reached_seat: dict[int, tuple[str, int, str | None]] = {u0: ("start", -1, None)}
-        found_from: dict[str, int] = {}
-        queue = deque([u0])
-        end = None
-        while queue and end is None:
-            s = queue.popleft()
-            v = seats[s]["visit"]
-            team = {p: w for p, w in on_visit(v).items() if w != s}
-            bar = barred.get(v, set())
-            for p in sorted(seats[s]["cands"], key=lambda x: scan[x]):
-                if p in bar or p == person[s] or p in found_from:
-                    continue
-                if p in team:
-                    w = team[p]
-                    if w not in reached_seat:
-                        reached_seat[w] = ("teammate", s, p)
-                        queue.append(w)
-                    continue
-                found_from[p] = s
-                if load[p] < cap[p]:
-                    end = p
-                    break
-                for w in range(len(seats)):
-                    if person[w] == p and w not in reached_seat:
-                        reached_seat[w] = ("person", -1, p)
-                        queue.append(w)
-        if end is None:
-            continue
-        s, new = found_from[end], end
-        load[end] += 1
-        while True:
-            old = person[s]
-            person[s] = new
-            if old is None:
+        if person[u0] is None:
+            augment(seats, person, load, cap, scan, barred, u0)
+    return person
+
+
+def augment(
+    seats: list[dict[str, Any]],
+    person: list[str | None],
+    load: dict[str, int],
+    cap: dict[str, float],
+    scan: dict[str, int],
+    barred: dict[str, set[str]],
+    u0: int,
+) -> bool:
+    """The §8.7 search from empty seat ``u0``; augments and returns True if it finds a path."""
+
+    def on_visit(v: str) -> dict[str, int]:
+        return {person[w]: w for w in range(len(seats)) if seats[w]["visit"] == v and person[w]}
+
+    reached_seat: dict[int, tuple[str, int, str | None]] = {u0: ("start", -1, None)}
+    found_from: dict[str, int] = {}
+    queue = deque([u0])
+    end = None
+    while queue and end is None:
+        s = queue.popleft()
+        v = seats[s]["visit"]
+        team = {p: w for p, w in on_visit(v).items() if w != s}
+        bar = barred.get(v, set())
+        for p in sorted(seats[s]["cands"], key=lambda x: scan[x]):
+            if p in bar or p == person[s] or p in found_from:
+                continue
+            if p in team:
+                w = team[p]
+                if w not in reached_seat:
+                    reached_seat[w] = ("teammate", s, p)
+                    queue.append(w)
+                continue
+            found_from[p] = s
+            if load[p] < cap[p]:
+                end = p
                 break
-            how, prev, _via = reached_seat[s]
-            s = prev if how == "teammate" else found_from[old]
-            new = old
+            for w in range(len(seats)):
+                if person[w] == p and w not in reached_seat:
+                    reached_seat[w] = ("person", -1, p)
+                    queue.append(w)
+    if end is None:
+        return False
+    s, new = found_from[end], end
+    load[end] += 1
+    while True:
+        old = person[s]
+        person[s] = new
+        if old is None:
+            break
+        how, prev, _via = reached_seat[s]
+        s = prev if how == "teammate" else found_from[old]
+        new = old
+    return True
+
+
+def even(
+    seats: list[dict[str, Any]],
+    person: list[str | None],
+    cap: dict[str, float],
+    scan: dict[str, int],
+    barred: dict[str, set[str]],
+) -> list[str | None]:
+    """§8.8 step 4: for L = max load down to 2, each person at load L in scan order offers their
+    first seat to a §8.7 search under min(c, L - 1); no skipping of any kind."""
+    person = list(person)
+    load = {p: person.count(p) for p in cap}
+    for level in range(max(load.values(), default=0), 1, -1):
+        low = {p: min(cap[p], level - 1) for p in cap}
+        for a in sorted((p for p in cap if load[p] == level), key=lambda x: scan[x]):
+            if load[a] != level:
+                continue
+            mine = [w for w in range(len(seats)) if person[w] == a]
+            load[a] -= 1
+            moved = False
+            for s in mine:  # first a direct taker: a candidate free to take the seat at once
+                v = seats[s]["visit"]
+                team = {person[w] for w in range(len(seats)) if seats[w]["visit"] == v}
+                for p in sorted(seats[s]["cands"], key=lambda x: scan[x]):
+                    if p not in barred.get(v, set()) and p not in team and load[p] < low[p]:
+                        person[s] = p
+                        load[p] += 1
+                        moved = True
+                        break
+                if moved:
+                    break
+            if moved:
+                continue
+            s = mine[0]
+            person[s] = None
+            if not augment(seats, person, load, low, scan, barred, s):
+                person[s] = a
+                load[a] += 1
     return person
 
 
@@ -256,7 +313,7 @@ def staff(
     for lam in range(len(seats) + 1):
         got = fill(seats, {p: min(c[p], lam) for p in c}, scan, barred)
         if None not in got:
-            return got, "balanced", lam
+            return even(seats, got, c, scan, barred), "balanced", lam
     raise Unstaffable("capacity", role)
 
 
@@ -298,8 +355,10 @@ def assign_ref(
         regimes[role] = (regime, lam)
         for v in visits:
             mine = [(s["stream"], person[u]) for u, s in enumerate(seats) if s["visit"] == v]
-            filtered = [p for j, p in sorted(mine, key=lambda x: x[0]) if j > 0]
-            rest = sorted((p for j, p in mine if j == 0), key=lambda x: key(x or ""))
+            # filtered officer seats by stream; open seats and all experts by ID (§8.10)
+            by_id = role == "expert"
+            filtered = [p for j, p in sorted(mine, key=lambda x: x[0]) if j > 0 and not by_id]
+            rest = sorted((p for j, p in mine if j == 0 or by_id), key=lambda x: key(x or ""))
             result_teams[v][role] = [p for p in filtered + rest if p is not None]
     width = max(4, len(str(len(visits))))
     records = []
@@ -383,6 +442,7 @@ __all__ = [
     "Unstaffable",
     "assign_ref",
     "brute_force",
+    "even",
     "fill",
     "ordered",
     "pool_seats",

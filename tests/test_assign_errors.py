@@ -312,6 +312,61 @@ def test_an_unfillable_expert_seat_is_named() -> None:
         _run(plan)
 
 
+def _joint_expert_visit() -> tuple[ss.Plan, ss.Selection, ss.Targets]:
+    """Two tasks on one target, one asking an expert for field 食品, the other for f2 药品."""
+    targets = ss.Targets.from_records([{"id": "X1", "field": "食品", "f2": "药品"}])
+    tasks = [
+        {
+            "name": name,
+            "where": {"field": "食品"},
+            "size": {"census": True},
+            "team": {"officers": 2, "experts": 1, "match": {"column": column}},
+        }
+        for name, column in (("t1", "field"), ("t2", "f2"))
+    ]
+    plan = ss.Plan.from_dict({"name": "p", "tasks": tasks})
+    return plan, ss.draw(plan, targets, SEED), targets
+
+
+def _joint_people(*experts: tuple[str, list[str]]) -> ss.Inspectors:
+    rows = [
+        {"id": o, "unit": "U", "region": "B", "qualifications": ["食品", "药品"]}
+        for o in ("O1", "O2")
+    ]
+    rows += [
+        {"id": e, "unit": "院", "region": "", "qualifications": q, "role": "expert"}
+        for e, q in experts
+    ]
+    for r in rows:
+        r.setdefault("role", "officer")
+        r.update(name=r["id"], certificate="C" + r["id"])
+    return ss.Inspectors.from_records(rows)
+
+
+def test_a_joint_visit_takes_one_expert_per_requirement() -> None:
+    # review finding A: {E1 (食品), E2 (药品)} satisfies both tasks; no expert needs both fields
+    plan, sel, _ = _joint_expert_visit()
+    got = ss.assign(plan, sel, _joint_people(("E1", ["食品"]), ("E2", ["药品"])), SEED)
+    assert [r["inspector"] for r in got.to_records() if r["task"] == "t1"] == [
+        "O1",
+        "O2",
+        "E1",
+        "E2",
+    ]
+    # one expert holding both fields still cannot sit on both seats
+    with pytest.raises(ss.InfeasibleError) as exc:
+        ss.assign(plan, sel, _joint_people(("E1", ["食品", "药品"])), SEED)
+    assert "'X1'" in str(exc.value) and "expert" in str(exc.value)
+
+
+def test_a_short_expert_seat_is_named() -> None:
+    plan, sel, _ = _joint_expert_visit()
+    with pytest.raises(
+        ss.InfeasibleError, match="no eligible expert for the seat 'qualified for 药品'"
+    ):
+        ss.assign(plan, sel, _joint_people(("E1", ["食品"]), ("E3", ["食品"])), SEED)
+
+
 def test_binding_capacities_name_the_visits_and_officers() -> None:
     plan = _plan({"officers": 2})  # all three targets
     people = _people(4, capacity=1)

@@ -390,9 +390,10 @@ def _staff(
     specs: list[list[tuple[int, int, int]]] = []
     for r in rules:
         if pool.expert:
-            spec = []
-            if r.experts:
-                spec.append((pool.list_id(r.expert_quals, frozenset(), None), r.experts, 0))
+            spec = [
+                (pool.list_id(q, frozenset(), None), c, j)
+                for j, (q, c) in enumerate(r.expert_seats)
+            ]
         else:
             spec = [
                 (pool.list_id(r.quals_all | s.quals, r.regions_out, s.unit), 1, j)
@@ -445,8 +446,10 @@ def _staff(
     st = outcome.staffing
     seat_visit = order[slot_pos[st.seat_slot]].astype(np.intp)
     seat_stream = slot_stream[st.seat_slot]
-    # filtered seats by stream number, then the open seats (stream 0), whose people go by ID
-    rank = np.where(seat_stream == 0, np.iinfo(np.int64).max, seat_stream)
+    # filtered officer seats by stream number, then the open seats (stream 0) and every
+    # expert, whose people go by ID
+    by_id = pool.expert | (seat_stream == 0)
+    rank = np.where(by_id, np.iinfo(np.int64).max, seat_stream)
     return _Staffed(outcome, seat_visit, rank, st.seat_person, problem, slot_stream, order)
 
 

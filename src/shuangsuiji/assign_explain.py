@@ -56,12 +56,18 @@ def explain_visit(
     for name, (codes, labels) in sorted(cols.items()):
         c = int(codes[v])
         values.append(f"{name} {labels[c] if c >= 0 else '(missing)'}")
-    seats: tuple[Seat, ...] = ()
+    seats: list[tuple[Seat, int]] = []  # (seat, places)
     regions: frozenset[str] = frozenset()
     if pool.expert:
-        need, quals = rule.experts, rule.expert_quals
+        # one requirement is the whole filter; several are seats of their own (§8.2)
+        need, quals = rule.experts, frozenset[str]()
+        if len(rule.expert_seats) == 1:
+            quals = rule.expert_seats[0][0]
+        else:
+            seats = [(Seat(None, q), c) for q, c in rule.expert_seats]
     else:
-        need, quals, regions, seats = rule.officers, rule.quals_all, rule.regions_out, rule.seats
+        need, quals, regions = rule.officers, rule.quals_all, rule.regions_out
+        seats = [(seat, 1) for seat in rule.seats]
     active = pool.active
     qual = pool.mask(quals, frozenset(), None)
     base = pool.mask(quals, regions, None)
@@ -95,15 +101,20 @@ def explain_visit(
     if parts:
         msg += f"; of {_plural(len(pool), role)}: " + ", ".join(parts)
     seat_notes = []
-    for seat in seats:
+    for seat, places in seats:
         m = eligible & pool.mask(quals | seat.quals, regions, seat.unit)
         k = int(m.sum())
         if k == 0:
             seat_notes.append(f"no eligible {role} for the seat '{seat.describe()}'")
+        elif k < places:
+            seat_notes.append(
+                f"{_plural(k, 'eligible ' + role)} for the seat '{seat.describe()}', "
+                f"{places} required"
+            )
     if seat_notes:
         msg += "; " + "; ".join(seat_notes)
     elif int(eligible.sum()) >= need:
-        msg += "; the seats (" + ", ".join(s.describe() for s in seats) + ") cannot all go to "
+        msg += "; the seats (" + ", ".join(s.describe() for s, _ in seats) + ") cannot all go to "
         msg += f"different {role}s"
     return msg
 

@@ -22,7 +22,11 @@ into a :class:`VisitRule`:
    dropped, and so are duplicates;
 4. seats are ordered by unit (seats with a unit first, by code point), then by their values;
 5. the team has ``max(officers of the tasks, number of seats)`` officers; the seats beyond the
-   filtered ones are *open*: any eligible officer fills them.
+   filtered ones are *open*: any eligible officer fills them;
+6. experts: each distinct requirement (the task's ``match`` value) is an *expert seat* of
+   ``max(experts of the tasks with that value)`` places, ordered by value and numbered from 0
+   (its stream). Different requirements take different experts: each task brings its own, and
+   no expert needs every field of a joint visit.
 """
 
 from __future__ import annotations
@@ -85,12 +89,17 @@ class VisitRule:
     quals_all: frozenset[str]
     regions_out: frozenset[str]
     seats: tuple[Seat, ...]
-    expert_quals: frozenset[str]
+    expert_seats: tuple[tuple[frozenset[str], int], ...]  # (values held, places), stream order
     cutoff: str | None
 
     @property
     def open_seats(self) -> int:
         return self.officers - len(self.seats)
+
+    @property
+    def expert_quals(self) -> frozenset[str]:
+        """Every value some expert seat asks for."""
+        return frozenset().union(*(q for q, _ in self.expert_seats))
 
 
 def visit_rule(needs: Sequence[TaskNeeds]) -> VisitRule:
@@ -111,12 +120,18 @@ def visit_rule(needs: Sequence[TaskNeeds]) -> VisitRule:
     seats = [s for s in reduced if not any(t != s and t.implies(s) for t in reduced)]
     seats.sort(key=lambda s: s.sort_key)
     cutoffs = [n.cutoff for n in needs if n.cutoff is not None]
+    places: dict[frozenset[str], int] = {}
+    for n in needs:
+        if n.experts:
+            q = frozenset([n.value]) if n.value is not None else frozenset()
+            places[q] = max(places.get(q, 0), n.experts)
+    expert_seats = tuple(sorted(places.items(), key=lambda qc: sorted(qc[0])))
     return VisitRule(
         officers=max(max(n.officers for n in needs), len(seats)),
-        experts=max(n.experts for n in needs),
+        experts=sum(places.values()),
         quals_all=quals_all,
         regions_out=frozenset(n.region for n in needs if n.region is not None),
         seats=tuple(seats),
-        expert_quals=frozenset(n.value for n in needs if n.experts and n.value is not None),
+        expert_seats=expert_seats,
         cutoff=min(cutoffs) if cutoffs else None,
     )
