@@ -306,6 +306,16 @@ def test_an_unfillable_department_seat_is_named() -> None:
         _run(plan)
 
 
+def test_a_misspelt_department_suggests_the_registry_unit() -> None:
+    plan = _plan_t1({"officers": 2, "departments": ["市场监管局"]})
+    people = _people(2) + _people(1, id="JF9", unit="市场监督管理局", certificate="C9")
+    with pytest.raises(ss.InfeasibleError) as exc:
+        _run(plan, inspectors=ss.Inspectors.from_records(people))
+    msg = str(exc.value)
+    assert "'市场监管局' is no unit of the inspector registry" in msg, msg
+    assert "did you mean '市场监督管理局'?" in msg, msg
+
+
 def test_an_unfillable_expert_seat_is_named() -> None:
     plan = _plan_t1({"officers": 2, "experts": 1, "match": {"column": "field"}})
     with pytest.raises(ss.InfeasibleError, match="0 eligible experts, 1 required"):

@@ -1,8 +1,12 @@
 """Monte Carlo: when capacities do not bind, every eligible officer is equally likely.
 
-Fixed seed lists, so these tests never flake; the tolerances are chosen so that a correct
-implementation would fail them with probability below 1e-4 (a 4σ band per count, and a
-chi-square quantile for the joint distribution).
+Fixed seed lists, so these tests never flake: the outcome is deterministic, and the tolerances
+bound how likely a correct implementation was to fail on a seed list drawn at random. Each count
+gets a 4σ band (two-sided normal tail 6.3e-5 for these binomials, thousands of trials) and each
+joint distribution a chi-square limit at its 1 - 1e-4 quantile. By the union bound (no
+independence needed), a test with c counts and q chi-square checks fails with probability at
+most c * 6.3e-5 + q * 1e-4: 8 counts + 1 chi-square ≈ 6e-4, 9 counts ≈ 6e-4, 1 chi-square 1e-4,
+the `any` seat's 17 counts ≈ 1.1e-3 — about 1e-3 per test, not less.
 """
 
 from __future__ import annotations
@@ -88,7 +92,7 @@ def test_each_eligible_officer_is_equally_likely_and_teams_are_uniform_pairs() -
     p = 2 / len(eligible)
     sd = math.sqrt(trials * p * (1 - p))
     for person in eligible:
-        # each count is Binomial(trials, 2/8); 4σ covers it with probability > 1 - 1e-4
+        # each count is Binomial(trials, 2/8); 4σ misses with probability about 6.3e-5
         assert abs(singles[person] - trials * p) < 4 * sd, (person, singles[person])
     cells = list(itertools.combinations(eligible, 2))
     expected = trials / len(cells)
@@ -121,6 +125,32 @@ def test_a_department_seat_is_uniform_within_its_department() -> None:
         sd = math.sqrt(trials * p * (1 - p))
         assert abs(n - trials * p) < 4 * sd, (person, n)
     assert len(other) == 8
+
+
+def test_an_any_seat_is_uniform_over_the_qualified() -> None:
+    targets, plan, inspectors, _ = _problem()
+    task = plan["tasks"][0]  # type: ignore[index]
+    task["team"] = {"officers": 2, "match": {"column": "field", "who": "any"}}
+    seat: Counter[str] = Counter()
+    other: Counter[str] = Counter()
+    for seed in _seeds(N_SEEDS, "any"):
+        a = ss.assign(plan, ss.draw(plan, targets, seed), inspectors, seed)
+        for v in range(a.n_visits):
+            lo = int(a.team_indptr[v])
+            first, second = (x.decode() for x in a.member_id_bytes[lo : lo + 2].tolist())
+            seat[first] += 1  # the filtered (qualified) seat comes first in the team
+            other[second] += 1
+    trials = N_SEEDS * N_TARGETS
+    qualified = [f"JF{k:02d}" for k in range(8)]  # JF08 conflicted, JF09 not qualified
+    assert set(seat) == set(qualified)
+    # the open seat: uniform over the 8 eligible officers not on the seat, so JF09 (eligible
+    # there, not qualified) 1/8 and each qualified officer (7/8) * (1/8)
+    assert set(other) == {*qualified, "JF09"}
+    for counts, probs in ((seat, dict.fromkeys(qualified, 1 / 8)), (other, {"JF09": 1 / 8})):
+        for person, n in counts.items():
+            p = probs.get(person, 7 / 64)
+            sd = math.sqrt(trials * p * (1 - p))
+            assert abs(n - trials * p) < 4 * sd, (person, n)
 
 
 def test_preference_orders_are_uniform_permutations() -> None:

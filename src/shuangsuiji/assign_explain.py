@@ -14,6 +14,7 @@ Two kinds (docs/spec.md §8.9):
 
 from __future__ import annotations
 
+import difflib
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -106,6 +107,14 @@ def explain_visit(
         k = int(m.sum())
         if k == 0:
             seat_notes.append(f"no eligible {role} for the seat '{seat.describe()}'")
+            units = sorted(set(pool.ins.unit.tolist()) - {""})
+            if seat.unit is not None and seat.unit not in units:
+                near = difflib.get_close_matches(seat.unit, units, 1, 0.5)
+                hint = f"; did you mean {near[0]!r}?" if near else ""
+                seat_notes[-1] += (
+                    f" ({seat.unit!r} is no unit of the inspector registry{hint} "
+                    "fix the task's departments)"
+                )
         elif k < places:
             seat_notes.append(
                 f"{_plural(k, 'eligible ' + role)} for the seat '{seat.describe()}', "
