@@ -26,7 +26,11 @@ their random order, then each visit's slots in order); a slot's index is its pri
 3. ``solve``: the capacity regime (spec §8.8). With unlimited capacities the seats of one visit
    never compete with another's, so ``fill(∞)`` is each visit's own best team. If it respects
    the capacities it is the answer; otherwise the answer is ``fill(min(c, λ*))``, where λ* is the
-   least uniform cap on anyone's load that still admits a full assignment.
+   least uniform cap on anyone's load that still admits a full assignment, evened out:
+4. **Evening out** (balanced regime only, spec §8.8 step 4): seats move along alternating paths
+   from people at load L to people at load <= L - 2 until no such path exists, which leaves the
+   least Σ load² (Harvey, Ladner, Lovász & Tamir 2006, "Semi-matchings for bipartite graphs
+   and load balancing"; Frank & Murota 2022, decreasingly minimal bases).
 """
 
 from __future__ import annotations
@@ -429,6 +433,85 @@ class _Solver:
             table[o, : len(lst)] = lst
         return proposals, table
 
+    # -- step 4: evening out (balanced regime) ----------------------------------------------------
+    def even(self, st: Staffing, caps: I64) -> Staffing:
+        """Move seats along alternating paths until no load can drop to even out (spec §8.8).
+
+        For L = max load down to 2, each person a at load L, in scan order, offers up their first
+        seat in seat order; a §8.7 search from it under ``min(caps, L - 1)`` ends at someone at
+        load <= L - 2 with room (then a's load drops by one, theirs grows by one) or fails (a
+        keeps the seat). A b-matching with no such path minimises Σ load² and its sorted load
+        vector is the least majorised one (Harvey, Ladner, Lovász & Tamir 2006; Frank & Murota
+        2022, decreasingly minimal bases). A failed search reaches a closed set: nobody in it
+        can have a path at this level later either, so they are skipped (the result is as if
+        each had searched and failed).
+        """
+        p = self.p
+        seat_arr = st.seat_person.copy()
+        loads = st.loads.copy()
+        table = _SeatTable(seat_arr, p.n_people)
+        by_scan = np.argsort(p.scan_rank, kind="stable").astype(np.intp)
+        searches = st.searches
+        top = int(loads.max(initial=0))
+        for level in range(top, 1, -1):
+            cap_l = np.minimum(caps, level - 1)
+            if not bool((loads < cap_l).any()):
+                continue
+            dead = np.zeros(p.n_people, bool)
+            for a in by_scan[loads[by_scan] == level].tolist():
+                if dead[a] or loads[a] != level or not bool((loads < cap_l).any()):
+                    continue
+                mine = table.seats_of(np.array([a], np.intp)).tolist()
+                loads[a] -= 1
+                searches += 1
+                moved = False
+                for s in mine:  # a direct taker for one of a's seats: a path of one step
+                    seat_arr[s] = -1
+                    b = self._direct(s, cap_l, seat_arr, loads)
+                    if b >= 0:
+                        table.remove(a, s)
+                        seat_arr[s] = b
+                        table.add(b, s)
+                        loads[b] += 1
+                        moved = True
+                        break
+                    seat_arr[s] = a
+                if moved:
+                    continue
+                s = mine[0]
+                seat_arr[s] = -1
+                table.remove(a, s)
+                found, _, seen = self._augment(s, cap_l, seat_arr, table, loads)
+                if not found:
+                    seat_arr[s] = a
+                    table.add(a, s)
+                    loads[a] += 1
+                    dead[seen] = True
+        return Staffing(
+            st.seat_slot,
+            seat_arr,
+            loads,
+            st.blocked_seats,
+            st.blocked_people,
+            st.proposals,
+            searches,
+        )
+
+    def _direct(self, s: int, caps: I64, seat_arr: IntArray, loads: I64) -> int:
+        """The first candidate of empty seat ``s``, in scan order, with room and free to sit on
+        it (not barred, not on its visit): where a search from ``s`` stops at once; else -1."""
+        v = int(self.seat_visit[s])
+        cand = self.scan_list(int(self.p.slot_list[self.seat_slot[s]]))
+        hits = cand[loads[cand] < caps[cand]]
+        if hits.size == 0:
+            return -1
+        team = seat_arr[int(self.visit_seats[v]) : int(self.visit_seats[v + 1])]
+        excl = self.excl(v)
+        for o in hits.tolist():
+            if o not in excl and not bool((team == o).any()):
+                return int(o)
+        return -1
+
     # -- step 2: augmentation ---------------------------------------------------------------------
     def fill(self, caps: I64) -> Staffing:
         p = self.p
@@ -708,7 +791,7 @@ def lower_bound(p: Problem, caps: I64) -> int:
 
 
 def solve(p: Problem, prefs: Preferences, capacity: I64) -> Outcome:
-    """The assignment of spec §8.8: ``fill(∞)`` if it fits, else ``fill(min(c, λ*))``."""
+    """The assignment of spec §8.8: ``fill(∞)`` if it fits, else ``fill(min(c, λ*))`` evened."""
     solver = _Solver(p, prefs)
     cap = np.where(np.asarray(capacity) < 0, INF, capacity).astype(np.int64)
     unlimited = np.full(p.n_people, INF, np.int64)
@@ -728,7 +811,10 @@ def solve(p: Problem, prefs: Preferences, capacity: I64) -> Outcome:
         return tried[lam]
 
     if lo + 1 < INF and attempt(lo + 1).complete:
-        return Outcome(tried[lo + 1], "balanced", lo + 1, np.minimum(cap, lo + 1), attempts)
+        lam = lo + 1
+        return Outcome(
+            solver.even(tried[lam], cap), "balanced", lam, np.minimum(cap, lam), attempts
+        )
     lo += 1
     whole = solver.fill(cap)
     attempts += 1
@@ -744,4 +830,4 @@ def solve(p: Problem, prefs: Preferences, capacity: I64) -> Outcome:
     best = tried.get(hi)
     if best is None:
         best = whole if bool((np.minimum(cap, hi) == cap).all()) else attempt(hi)
-    return Outcome(best, "balanced", hi, np.minimum(cap, hi), attempts)
+    return Outcome(solver.even(best, cap), "balanced", hi, np.minimum(cap, hi), attempts)
