@@ -317,15 +317,16 @@ def staff(
     raise Unstaffable("capacity", role)
 
 
-def assign_ref(
+def visits_and_bars(
     plan: dict[str, Any],
     targets: dict[str, dict[str, Any]],
     drawn: list[tuple[str, str]],
     people: list[dict[str, Any]],
-    seed: bytes,
-    history: list[tuple[str, str, str]] = (),  # type: ignore[assignment]
-    recusals: list[tuple[str, str]] = (),  # type: ignore[assignment]
-) -> dict[str, Any]:
+    history: list[tuple[str, str, str]],
+    recusals: list[tuple[str, str]],
+) -> tuple[list[str], dict[str, list[str]], dict[str, dict[str, Any]], dict[str, set[str]]]:
+    """The visits in ID order, each visit's tasks and rules, and who is barred from it
+    (declared conflicts, recusals, and visits after the cool-off cutoff)."""
     task_names = [t["name"] for t in plan["tasks"]]
     visits = sorted({tid for _, tid in drawn}, key=key)
     tasks_of = {v: [t for t in task_names if (t, v) in set(drawn)] for v in visits}
@@ -341,6 +342,21 @@ def assign_ref(
     for pid, tid, date in history:
         if tid in barred and rules[tid]["cutoff"] is not None and date > rules[tid]["cutoff"]:
             barred[tid].add(pid)
+    return visits, tasks_of, rules, barred
+
+
+def assign_ref(
+    plan: dict[str, Any],
+    targets: dict[str, dict[str, Any]],
+    drawn: list[tuple[str, str]],
+    people: list[dict[str, Any]],
+    seed: bytes,
+    history: list[tuple[str, str, str]] = (),  # type: ignore[assignment]
+    recusals: list[tuple[str, str]] = (),  # type: ignore[assignment]
+) -> dict[str, Any]:
+    visits, tasks_of, rules, barred = visits_and_bars(
+        plan, targets, drawn, people, history, recusals
+    )
     result_teams: dict[str, dict[str, list[str]]] = {v: {} for v in visits}
     regimes = {}
     for role in ("officer", "expert"):
@@ -417,21 +433,9 @@ def pool_seats(
     recusals: list[tuple[str, str]] = (),  # type: ignore[assignment]
 ) -> tuple[list[dict[str, Any]], dict[str, float]]:
     """One pool's seats (with their unbarred candidates as ``order``) and capacities."""
-    task_names = [t["name"] for t in plan["tasks"]]
-    visits = sorted({tid for _, tid in drawn}, key=key)
-    tasks_of = {v: [t for t in task_names if (t, v) in set(drawn)] for v in visits}
-    rules = {v: rules_of(plan, tasks_of[v], targets[v]) for v in visits}
-    barred: dict[str, set[str]] = {v: set() for v in visits}
-    for p in people:
-        for tid in p["conflicts"]:
-            if tid in barred:
-                barred[tid].add(p["id"])
-    for tid, pid in recusals:
-        if tid in barred:
-            barred[tid].add(pid)
-    for pid, tid, date in history:
-        if tid in barred and rules[tid]["cutoff"] is not None and date > rules[tid]["cutoff"]:
-            barred[tid].add(pid)
+    visits, _tasks, rules, barred = visits_and_bars(
+        plan, targets, drawn, people, history, recusals
+    )
     pool = sorted((p for p in people if p["role"] == role), key=lambda p: key(p["id"]))
     seats = seats_of_pool(seed, role, visits, rules, pool, barred)
     cap = {p["id"]: INF if p["capacity"] is None else p["capacity"] for p in pool}
