@@ -17,23 +17,11 @@ import numpy as np
 import ref_assign as RA
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
-from test_assign_reference import _as_ref_seats, _Orders, seat_problems
+from test_assign_reference import _as_ref_seats, _Orders, _ref_inputs, seat_problems
 
 import shuangsuiji as ss
 from shuangsuiji import staffing
 from shuangsuiji import strategies as sst
-
-
-def _ref_inputs(sc: Any) -> dict[str, Any]:
-    return {
-        "plan": sc.plan.to_dict(),
-        "targets": {r["id"]: r for r in sc.targets.to_records()},
-        "drawn": [(r["task"], r["id"]) for r in sc.selection.to_records()],
-        "people": sc.inspectors.to_records(),
-        "seed": sc.seed.value,
-        "history": [(h["inspector"], h["target"], h["date"]) for h in sc.history],
-        "recusals": list(sc.recusals),
-    }
 
 
 def _most_even(seats: list[dict[str, Any]], cap: dict[str, float]) -> list[int] | None:
