@@ -101,19 +101,29 @@ def test_each_eligible_officer_is_equally_likely_and_teams_are_uniform_pairs() -
     assert chi2 < _chi2_limit(len(cells) - 1), chi2
 
 
-def test_a_department_seat_is_uniform_within_its_department() -> None:
-    targets, plan, inspectors, _ = _problem()
-    task = plan["tasks"][0]  # type: ignore[index]
-    task["team"] = {"officers": 2, "match": {"column": "field"}, "departments": ["环境厅"]}
-    dept: Counter[str] = Counter()
-    other: Counter[str] = Counter()
-    for seed in _seeds(N_SEEDS, "department"):
+def _first_two_seats(
+    plan: dict[str, object], targets: ss.Targets, inspectors: ss.Inspectors, tag: str
+) -> tuple[Counter[str], Counter[str]]:
+    """How often each inspector holds the first and the second seat of a team, over the
+    ``N_SEEDS`` seeds of ``tag``."""
+    first_seat: Counter[str] = Counter()
+    second_seat: Counter[str] = Counter()
+    for seed in _seeds(N_SEEDS, tag):
         a = ss.assign(plan, ss.draw(plan, targets, seed), inspectors, seed)
         for v in range(a.n_visits):
             lo = int(a.team_indptr[v])
             first, second = (x.decode() for x in a.member_id_bytes[lo : lo + 2].tolist())
-            dept[first] += 1  # the filtered seat comes first in the team
-            other[second] += 1
+            first_seat[first] += 1
+            second_seat[second] += 1
+    return first_seat, second_seat
+
+
+def test_a_department_seat_is_uniform_within_its_department() -> None:
+    targets, plan, inspectors, _ = _problem()
+    task = plan["tasks"][0]  # type: ignore[index]
+    task["team"] = {"officers": 2, "match": {"column": "field"}, "departments": ["环境厅"]}
+    # the filtered seat comes first in the team
+    dept, other = _first_two_seats(plan, targets, inspectors, "department")
     trials = N_SEEDS * N_TARGETS
     assert set(dept) == {"JF06", "JF07"}  # 环境厅's eligible officers (JF08 is conflicted)
     sd = math.sqrt(trials * 0.25)
@@ -131,15 +141,8 @@ def test_an_any_seat_is_uniform_over_the_qualified() -> None:
     targets, plan, inspectors, _ = _problem()
     task = plan["tasks"][0]  # type: ignore[index]
     task["team"] = {"officers": 2, "match": {"column": "field", "who": "any"}}
-    seat: Counter[str] = Counter()
-    other: Counter[str] = Counter()
-    for seed in _seeds(N_SEEDS, "any"):
-        a = ss.assign(plan, ss.draw(plan, targets, seed), inspectors, seed)
-        for v in range(a.n_visits):
-            lo = int(a.team_indptr[v])
-            first, second = (x.decode() for x in a.member_id_bytes[lo : lo + 2].tolist())
-            seat[first] += 1  # the filtered (qualified) seat comes first in the team
-            other[second] += 1
+    # the filtered (qualified) seat comes first in the team
+    seat, other = _first_two_seats(plan, targets, inspectors, "any")
     trials = N_SEEDS * N_TARGETS
     qualified = [f"JF{k:02d}" for k in range(8)]  # JF08 conflicted, JF09 not qualified
     assert set(seat) == set(qualified)
