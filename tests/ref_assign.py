@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import deque
+from collections.abc import Iterator
 from typing import Any
 
 import reference as R
@@ -392,18 +393,16 @@ def assign_ref(
 
 
 # -- brute force --------------------------------------------------------------------------------
-def brute_force(seats: list[dict[str, Any]], cap: dict[str, float]) -> tuple[bool, int | None]:
-    """Whether some assignment fills every seat with distinct, unbarred candidates per visit
-    within ``cap``, and the least maximum load over all such assignments."""
-    best: list[int | None] = [None]
+def valid_loads(seats: list[dict[str, Any]], cap: dict[str, float]) -> Iterator[dict[str, int]]:
+    """The load of each person under every assignment that fills every seat with distinct,
+    unbarred candidates per visit within ``cap``, in a fixed order (the dict is reused: read it
+    before asking for the next)."""
     load = dict.fromkeys(cap, 0)
     person: list[str | None] = [None] * len(seats)
 
-    def rec(u: int) -> None:
+    def rec(u: int) -> Iterator[dict[str, int]]:
         if u == len(seats):
-            m = max(load.values(), default=0)
-            if best[0] is None or m < best[0]:
-                best[0] = m
+            yield load
             return
         s = seats[u]
         team = {person[w] for w in range(u) if seats[w]["visit"] == s["visit"]}
@@ -414,12 +413,22 @@ def brute_force(seats: list[dict[str, Any]], cap: dict[str, float]) -> tuple[boo
                 continue
             person[u] = p
             load[p] += 1
-            rec(u + 1)
+            yield from rec(u + 1)
             load[p] -= 1
             person[u] = None
 
-    rec(0)
-    return best[0] is not None, best[0]
+    return rec(0)
+
+
+def brute_force(seats: list[dict[str, Any]], cap: dict[str, float]) -> tuple[bool, int | None]:
+    """Whether some assignment fills every seat with distinct, unbarred candidates per visit
+    within ``cap``, and the least maximum load over all such assignments."""
+    best: int | None = None
+    for load in valid_loads(seats, cap):
+        m = max(load.values(), default=0)
+        if best is None or m < best:
+            best = m
+    return best is not None, best
 
 
 def pool_seats(
@@ -433,9 +442,7 @@ def pool_seats(
     recusals: list[tuple[str, str]] = (),  # type: ignore[assignment]
 ) -> tuple[list[dict[str, Any]], dict[str, float]]:
     """One pool's seats (with their unbarred candidates as ``order``) and capacities."""
-    visits, _tasks, rules, barred = visits_and_bars(
-        plan, targets, drawn, people, history, recusals
-    )
+    visits, _tasks, rules, barred = visits_and_bars(plan, targets, drawn, people, history, recusals)
     pool = sorted((p for p in people if p["role"] == role), key=lambda p: key(p["id"]))
     seats = seats_of_pool(seed, role, visits, rules, pool, barred)
     cap = {p["id"]: INF if p["capacity"] is None else p["capacity"] for p in pool}

@@ -26,31 +26,13 @@ from shuangsuiji import strategies as sst
 
 def _most_even(seats: list[dict[str, Any]], cap: dict[str, float]) -> list[int] | None:
     """The sorted load vector of least Σ load² over every valid assignment (None: none)."""
-    best: list[tuple[int, list[int]] | None] = [None]
-    load = dict.fromkeys(cap, 0)
-    person: list[str | None] = [None] * len(seats)
-
-    def rec(u: int) -> None:
-        if u == len(seats):
-            vec = sorted(load.values(), reverse=True)
-            score = sum(x * x for x in vec)
-            if best[0] is None or score < best[0][0]:
-                best[0] = (score, vec)
-            return
-        s = seats[u]
-        team = {person[w] for w in range(u) if seats[w]["visit"] == s["visit"]}
-        prev = person[u - 1] if u > 0 and seats[u - 1]["slot"] == s["slot"] else None
-        for p in sorted(set(s["order"])):
-            if p in team or load[p] >= cap[p] or (prev is not None and RA.key(p) <= RA.key(prev)):
-                continue
-            person[u] = p
-            load[p] += 1
-            rec(u + 1)
-            load[p] -= 1
-            person[u] = None
-
-    rec(0)
-    return None if best[0] is None else best[0][1]
+    best: tuple[int, list[int]] | None = None
+    for load in RA.valid_loads(seats, cap):
+        vec = sorted(load.values(), reverse=True)
+        score = sum(x * x for x in vec)
+        if best is None or score < best[0]:
+            best = (score, vec)
+    return None if best is None else best[1]
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
