@@ -17,7 +17,7 @@ import numpy as np
 import ref_assign as RA
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
-from test_assign_reference import _as_ref_seats, _Orders, _ref_inputs, seat_problems
+from test_assign_reference import _as_ref_seats, _Orders, _ref_inputs, problem_of, seat_problems
 
 import shuangsuiji as ss
 from shuangsuiji import staffing
@@ -138,18 +138,7 @@ def crowded_problems(draw: st.DrawFn) -> tuple[staffing.Problem, Any, Any]:
         [draw(st.sampled_from([0, 1, 1, 2, staffing.INF, staffing.INF])) for _ in everyone],
         np.int64,
     )
-    problem = staffing.Problem(
-        n_people,
-        n_visits,
-        np.array(sv, np.intp),
-        np.array(sd, np.int64),
-        np.array(sl, np.intp),
-        np.cumsum([0] + [len(x) for x in lists]).astype(np.int64),
-        np.array([o for x in lists for o in x], np.intp),
-        np.cumsum([0] + [len(x) for x in excl]).astype(np.int64),
-        np.array([o for x in excl for o in x], np.intp),
-        np.array(scan, np.intp),
-    )
+    problem = problem_of(n_people, n_visits, sv, sd, sl, lists, excl, scan)
     return problem, _Orders(orders), caps
 
 

@@ -103,6 +103,32 @@ class _Orders:
         pass
 
 
+def problem_of(
+    n_people: int,
+    n_visits: int,
+    slot_visit: list[int],
+    slot_demand: list[int],
+    slot_list: list[int],
+    lists: list[list[int]],
+    excl: list[list[int]],
+    scan: list[int],
+) -> staffing.Problem:
+    """A seat problem from plain lists: each slot's visit, demand and list, the lists' and the
+    visits' excluded members (packed as CSR), and the scan order."""
+    return staffing.Problem(
+        n_people,
+        n_visits,
+        np.array(slot_visit, np.intp),
+        np.array(slot_demand, np.int64),
+        np.array(slot_list, np.intp),
+        np.cumsum([0] + [len(x) for x in lists]).astype(np.int64),
+        np.array(functools.reduce(operator.iadd, lists, []), np.intp),
+        np.cumsum([0] + [len(x) for x in excl]).astype(np.int64),
+        np.array(functools.reduce(operator.iadd, excl, []), np.intp),
+        np.array(scan, np.intp),
+    )
+
+
 @st.composite
 def seat_problems(draw: st.DrawFn) -> tuple[staffing.Problem, _Orders, Any]:
     n_people = draw(st.integers(1, 6))
@@ -125,18 +151,7 @@ def seat_problems(draw: st.DrawFn) -> tuple[staffing.Problem, _Orders, Any]:
     caps = np.array(
         [draw(st.sampled_from([0, 1, 1, 2, 3, staffing.INF])) for _ in range(n_people)], np.int64
     )
-    problem = staffing.Problem(
-        n_people,
-        n_visits,
-        np.array(sv, np.intp),
-        np.array(sd, np.int64),
-        np.array(sl, np.intp),
-        np.cumsum([0] + [len(x) for x in lists]).astype(np.int64),
-        np.array(functools.reduce(operator.iadd, lists, []), np.intp),
-        np.cumsum([0] + [len(x) for x in excl]).astype(np.int64),
-        np.array(functools.reduce(operator.iadd, excl, []), np.intp),
-        np.array(scan, np.intp),
-    )
+    problem = problem_of(n_people, n_visits, sv, sd, sl, lists, excl, scan)
     return problem, _Orders(orders), caps
 
 
