@@ -493,8 +493,3 @@ def repair(path: str | os.PathLike[str]) -> Path:
     finally:
         os.close(fd)
     return side
-
-
-def _records(data: bytes) -> list[Record]:
-    """Records of the complete lines in ``data``; prefer :attr:`TornLogError.records`."""
-    return _parse_lines(data)
