@@ -30,6 +30,7 @@ from .describe import (
 )
 from .document import Cell, Column, Document, Fact, Kind, Table
 from .inputs import (
+    as_data,
     get_int,
     get_number,
     get_probability,
@@ -111,9 +112,7 @@ def plan_document(
     lang: str = "zh",
 ) -> Document:
     """The plan notice (抽查计划公告); see :func:`shuangsuiji.notices.plan_notice`."""
-    to_dict = getattr(plan, "to_dict", None)
-    if callable(to_dict) and not isinstance(plan, Mapping):
-        plan = to_dict()
+    plan = as_data(plan)
     if not isinstance(plan, Mapping):
         raise InputError(
             f"plan: expected the plan dict (Plan.to_dict()), got {type(plan).__name__}"
@@ -151,9 +150,7 @@ def _moment(v: Any, where: str) -> str:
 
 def _randomness(r: Any, lang: str) -> str:
     """The declared source in words; ``r`` is ``Randomness.to_dict()`` (or the object)."""
-    to_dict = getattr(r, "to_dict", None)
-    if callable(to_dict) and not isinstance(r, Mapping):
-        r = to_dict()
+    r = as_data(r)
     if not isinstance(r, Mapping):
         raise InputError(f"randomness: expected a mapping with 'kind', got {type(r).__name__}")
     kind = require(r, "kind", "randomness")

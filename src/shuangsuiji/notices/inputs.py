@@ -18,6 +18,7 @@ from ..errors import InputError
 from .labels import LANGS
 
 __all__ = [
+    "as_data",
     "check_lang",
     "get_int",
     "get_number",
@@ -38,13 +39,19 @@ def check_lang(lang: object) -> str:
     return str(lang)
 
 
+def as_data(obj: Any, method: str = "to_dict") -> Any:
+    """``obj.<method>()`` if ``obj`` is an object that has it (a Plan, a Selection), else ``obj``."""
+    conv = getattr(obj, method, None)
+    if callable(conv) and not isinstance(obj, (Mapping, str)):
+        return conv()
+    return obj
+
+
 def records(obj: Any, what: str, method: str = "to_records") -> list[Mapping[str, Any]]:
     """``obj`` as a list of mappings; ``method`` (e.g. ``summary``) is called if ``obj`` has it."""
     if obj is None:
         raise InputError(f"{what}: missing; give a list of records (mappings)")
-    conv = getattr(obj, method, None)
-    if callable(conv) and not isinstance(obj, (Mapping, str)):
-        obj = conv()
+    obj = as_data(obj, method)
     if isinstance(obj, (str, bytes, Mapping)) or not isinstance(obj, Iterable):
         raise InputError(f"{what}: expected a list of records (mappings), got {type(obj).__name__}")
     out = list(obj)

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..errors import InputError
-from .inputs import get_str, records, str_list
+from .inputs import as_data, get_str, records, str_list
 
 __all__ = ["visits_from_assignment"]
 
@@ -25,9 +25,7 @@ def _rows_by_id(rows: Any, what: str) -> dict[str, Mapping[str, Any]]:
 def _task_items(plan_or_items: Any) -> dict[str, tuple[str, ...]]:
     if plan_or_items is None:
         return {}
-    to_dict = getattr(plan_or_items, "to_dict", None)
-    if callable(to_dict) and not isinstance(plan_or_items, Mapping):
-        plan_or_items = to_dict()
+    plan_or_items = as_data(plan_or_items)
     if isinstance(plan_or_items, Mapping) and "tasks" in plan_or_items:
         return {
             str(t.get("name")): str_list(t["items"], f"plan task {t.get('name')!r}, key 'items'")
