@@ -47,6 +47,10 @@ def id_order(id_bytes: npt.NDArray[np.bytes_]) -> npt.NDArray[np.intp]:
     row are dropped (credit codes share their first 8 bytes), each remaining word is offset by
     its minimum, and consecutive words are packed into one integer key while their value ranges
     fit in 64 bits. Credit codes end up as a single key.
+
+    The IDs must be distinct (a registry's are): the packing is lossless, so the keys are
+    distinct too and an unstable sort (several times faster than a stable one) gives the one
+    order there is.
     """
     n = id_bytes.shape[0]
     if n < 2:
@@ -76,7 +80,7 @@ def id_order(id_bytes: npt.NDArray[np.bytes_]) -> npt.NDArray[np.intp]:
     if not keys:
         return np.arange(n, dtype=np.intp)
     if len(keys) == 1:
-        return np.argsort(keys[0], kind="stable")
+        return np.argsort(keys[0])
     return np.lexsort(keys[::-1])  # lexsort's last key is the primary one
 
 
