@@ -40,7 +40,7 @@ from .inputs import (
     require,
     str_list,
 )
-from .labels import LABELS, column_label, label
+from .labels import column_label, label, label_or
 
 __all__ = ["plan_document", "result_document", "task_document"]
 
@@ -228,12 +228,9 @@ def _tasks_table(tasks: list[Mapping[str, Any]], lang: str) -> Table:
     for i, t in enumerate(tasks):
         name = get_str(t, "name", f"plan tasks[{i}]")
         kind = t.get("kind", "key")
-        kind_text = (
-            label(lang, f"kind.{kind}") if f"kind.{kind}" in LABELS[lang] else value_text(kind)
-        )
         row: list[Cell] = [
             name,
-            kind_text,
+            label_or(lang, f"kind.{kind}", value_text(kind)),
             scope_text(t["where"], lang) if t.get("where") else label(lang, "scope.all"),
             strata_text(t["strata"], lang) if t.get("strata") else None,
             size_text(t["size"], lang) if "size" in t else _size_by_risk(t, lang),
@@ -263,8 +260,7 @@ def _registries_table(registries: Mapping[str, Mapping[str, Any]], lang: str) ->
         where = f"registries[{name!r}]"
         if not isinstance(reg, Mapping):
             raise InputError(f"{where}: expected a mapping with 'fingerprint' and 'size'")
-        key = f"registry.{name}"
-        shown = label(lang, key) if key in LABELS[lang] else str(name)
+        shown = label_or(lang, f"registry.{name}", str(name))
         rows.append((shown, get_int(reg, "size", where), get_str(reg, "fingerprint", where)))
     columns = (_col(lang, "registry"), _col(lang, "records", True), _col(lang, "fingerprint"))
     return Table("registries", label(lang, "table.registries"), columns, tuple(rows))
@@ -302,8 +298,7 @@ def _strata_table(summary: list[Mapping[str, Any]], lang: str) -> Table:
         design = s.get("design")
         design_text: Cell = None
         if design is not None:
-            key = f"design.{design}"
-            design_text = label(lang, key) if key in LABELS[lang] else value_text(design)
+            design_text = label_or(lang, f"design.{design}", value_text(design))
         row: list[Cell] = [
             get_str(s, "task", where),
             get_str(s, "stratum", where),

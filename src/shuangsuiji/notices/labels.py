@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-__all__ = ["LABELS", "LANGS", "column_label", "label"]
+__all__ = ["LABELS", "LANGS", "column_label", "label", "label_or"]
 
 LANGS = ("zh", "en")
 
@@ -121,6 +121,7 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "list_sep": "、",
         "clause_sep": "，",
         "part_sep": "；",
+        "label_sep": "：",
         "and": " 且 ",
         "scope.all": "全部检查对象",
         "size.census": "全部（普查）",
@@ -258,6 +259,7 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "list_sep": ", ",
         "clause_sep": ", ",
         "part_sep": "; ",
+        "label_sep": ": ",
         "and": " and ",
         "scope.all": "all targets",
         "size.census": "all (census)",
@@ -306,8 +308,13 @@ def label(lang: str, key: str, **fmt: object) -> str:
     return text.format(**fmt) if fmt else text
 
 
+def label_or(lang: str, key: str, fallback: str) -> str:
+    """The fixed text ``key`` in ``lang`` if the table has one, else ``fallback`` (data as given)."""
+    return LABELS[lang].get(key, fallback)
+
+
 def column_label(lang: str, column: str, overrides: Mapping[str, str] | None = None) -> str:
     """A registry column's label: ``overrides`` first, then this table, else the column name."""
     if overrides and column in overrides:
         return overrides[column]
-    return LABELS[lang].get(f"col.{column}", column)
+    return label_or(lang, f"col.{column}", column)

@@ -21,7 +21,7 @@ from ..errors import InputError
 from .content import plan_document, result_document, task_document
 from .document import Document
 from .inputs import check_lang
-from .labels import LABELS, label
+from .labels import column_label, label
 from .redaction import Redaction, RedactionPolicy, redact
 from .render_csv import render_csv
 from .render_html import render_html
@@ -128,15 +128,13 @@ def _with_redaction_notes(doc: Document, done: Sequence[Redaction]) -> Document:
             doc.lang,
             "redacted.item",
             table=titles.get(r.table, r.table),
-            column=labels.get(
-                (r.table, r.column), LABELS[doc.lang].get(f"col.{r.column}", r.column)
-            ),
+            column=labels.get((r.table, r.column), column_label(doc.lang, r.column)),
             count=r.count,
             rule=label(doc.lang, f"rule.{r.rule}"),
         )
         for r in done
     ]
-    note = label(doc.lang, "redacted") + ("：" if doc.lang == "zh" else ": ")
+    note = label(doc.lang, "redacted") + label(doc.lang, "label_sep")
     note += label(doc.lang, "part_sep").join(items)
     return attrs.evolve(doc, notes=(*doc.notes, note))
 

@@ -9,6 +9,7 @@ renders as ``张**``. Numeric columns are right-aligned (``---:``).
 from __future__ import annotations
 
 from .document import Cell, Document, cell_text
+from .labels import label
 
 __all__ = ["md_escape", "render_markdown"]
 
@@ -26,7 +27,7 @@ def _cell(v: Cell) -> str:
 
 
 def render_markdown(doc: Document) -> bytes:
-    sep = "：" if doc.lang == "zh" else ": "
+    sep = label(doc.lang, "label_sep")
     out = [f"# {md_escape(doc.title)}", ""]
     if doc.subtitle:
         out += [f"**{md_escape(doc.subtitle)}**", ""]
