@@ -599,8 +599,3 @@ def _result(
         loads=np.bincount(mr, minlength=len(ins)).astype(np.int64),
         inspectors=ins,
     )
-
-
-# The package exports this function under its module's name, so ``shuangsuiji.assign`` may be
-# either; both carry the algorithm version.
-assign.ALGORITHM = ALGORITHM  # type: ignore[attr-defined]
