@@ -17,7 +17,7 @@ in docs/spec.md §10. Two rules keep bodies exact and compact:
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -156,26 +156,3 @@ def iso_date(value: Any, what: str) -> str:
             pass
     raise InputError(f"{what}: {value!r} is not a date (YYYY-MM-DD)")
 
-
-def pairs(items: Iterable[Any], names: tuple[str, str], what: str) -> list[list[str]]:
-    """Pairs such as (target, inspector) as sorted ``[a, b]`` lists of text, duplicates removed."""
-    out: set[tuple[str, str]] = set()
-    for i, item in enumerate(items):
-        if isinstance(item, Mapping):
-            try:
-                a, b = item[names[0]], item[names[1]]
-            except KeyError as exc:
-                raise InputError(f"{what}[{i}]: missing key {exc.args[0]!r}") from None
-        elif isinstance(item, Sequence) and not isinstance(item, (str, bytes)) and len(item) == 2:
-            a, b = item
-        else:
-            raise InputError(
-                f"{what}[{i}]: expected a ({names[0]}, {names[1]}) pair or a mapping with those "
-                f"keys, got {item!r}"
-            )
-        if isinstance(a, bool) or isinstance(b, bool) or not all(
-            isinstance(x, (str, int)) for x in (a, b)
-        ):
-            raise InputError(f"{what}[{i}]: IDs must be text or whole numbers, got {item!r}")
-        out.add((str(a), str(b)))
-    return [list(p) for p in sorted(out)]
