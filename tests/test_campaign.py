@@ -25,7 +25,7 @@ from campaign_helpers import (
 
 import shuangsuiji as ss
 from shuangsuiji import bodies as B
-from shuangsuiji.assign_record import assign_algorithm, assignment_body, run_assign
+from shuangsuiji.assign_record import assignment_body, run_assign
 from shuangsuiji.campaign import Campaign
 from shuangsuiji.errors import LogError
 from shuangsuiji.log import Log, read_log
@@ -55,7 +55,7 @@ def test_commitment_records_what_is_fixed_before_the_seed(tmp_path: Path) -> Non
     assert body["inspectors"]["fingerprint"] == inspectors().fingerprint
     assert body["inspectors"]["size"] == len(inspectors())
     assert body["library"] == {"name": "shuangsuiji", "version": ss.__version__}
-    assert body["algorithms"] == {"draw": ss.ALGORITHM, "assign": assign_algorithm()}
+    assert body["algorithms"] == {"draw": ss.ALGORITHM, "assign": ss.ASSIGN_ALGORITHM}
     assert Randomness.from_dict(body["randomness"]) == DECLARATION
     pi = ss.inclusion_probabilities(plan, targets())
     assert body["inclusion_probabilities"] == B.strata_body(pi.strata, drawn=False)

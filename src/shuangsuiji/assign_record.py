@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from .assign import assign
 from .bodies import iso_date
 from .errors import InputError
 from .inspectors import Inspectors
@@ -26,7 +27,6 @@ from .selection import Selection
 
 __all__ = [
     "ASSIGNMENT_COLUMNS",
-    "assign_algorithm",
     "assignment_body",
     "assignment_inputs",
     "assignment_records",
@@ -34,13 +34,6 @@ __all__ = [
 ]
 
 ASSIGNMENT_COLUMNS = ("task", "id", "inspector", "role", "visit")
-
-
-def assign_algorithm() -> str:
-    """The assignment algorithm's version tag, as recorded in a commitment."""
-    from .assignment import ALGORITHM
-
-    return ALGORITHM
 
 
 def _history(items: Iterable[Any]) -> list[list[str]]:
@@ -90,8 +83,6 @@ def run_assign(
     plan: Plan, selection: Selection, inspectors: Inspectors, seed: Seed, inputs: Any
 ) -> Any:
     """``assign`` with the committed inputs."""
-    from .assign import assign
-
     if not isinstance(inputs, Mapping) or set(inputs) != {"history", "recusals"}:
         raise InputError(
             "the commitment's assignment_inputs is not a mapping with 'history' and 'recusals'"
@@ -124,7 +115,7 @@ def assignment_body(teams: Any, selection: Selection) -> dict[str, Any]:
     }
 
 
-def assignment_records(body: Mapping[str, Any], selection: Mapping[str, Any]) -> list[dict[str, Any]]:
+def assignment_records(body: Mapping[str, Any]) -> list[dict[str, Any]]:
     """The assignment's records (task, id, inspector, role, visit) from its body."""
     tasks = body["tasks"]
     cols = body["rows"]

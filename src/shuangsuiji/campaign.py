@@ -29,20 +29,20 @@ from __future__ import annotations
 import datetime as _dt
 import os
 from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, final
+from typing import Any, final
 
 from . import bodies as B
+from .assign_record import assignment_body, assignment_inputs, assignment_records, run_assign
+from .assignment import ALGORITHM as ASSIGN_ALGORITHM
 from .draw import ALGORITHM, draw, inclusion_probabilities
 from .errors import InputError, LogError
 from .inspectors import Inspectors
+from .log import Log
 from .plan import Plan
 from .randomness import Randomness, before, day_of, parse_moment
 from .registry import Targets
 from .seed import Seed
 from .selection import Selection
-
-if TYPE_CHECKING:
-    from .log import Log
 
 __all__ = ["Campaign", "CampaignState", "read_state"]
 
@@ -268,9 +268,7 @@ def registry_entry(reg: Targets | Inspectors) -> dict[str, Any]:
 
 def algorithms() -> dict[str, str]:
     """The algorithm versions this library implements, as recorded in a commitment."""
-    from .assign_record import assign_algorithm
-
-    return {"draw": ALGORITHM, "assign": assign_algorithm()}
+    return {"draw": ALGORITHM, "assign": ASSIGN_ALGORITHM}
 
 
 def library() -> dict[str, str]:
@@ -322,8 +320,6 @@ class Campaign:
         Raises InputError for a plan that does not fit the targets, and when the commitment
         would be made after the declared randomness is known.
         """
-        from .log import Log
-
         p = plan if isinstance(plan, Plan) else _plan(plan)
         p = Plan.from_dict(p.to_dict())
         if not isinstance(targets, Targets):
@@ -347,8 +343,6 @@ class Campaign:
                 "later"
             )
         pi = inclusion_probabilities(p, targets)  # validates the plan against the data
-        from .assign_record import assignment_inputs
-
         body = {
             "format": B.FORMAT,
             "library": library(),
@@ -388,8 +382,6 @@ class Campaign:
     ) -> Campaign:
         """Open an existing campaign log for writing. Registries are needed only to reveal;
         when given they must match the committed fingerprints."""
-        from .log import Log
-
         log = Log.open(path)
         try:
             state = read_state(log.records())
@@ -462,10 +454,8 @@ class Campaign:
     def assignment_records(self) -> list[dict[str, Any]]:
         """The teams as records (task, id, inspector, role, visit)."""
         self._need_reveal("read the assignment")
-        from .assign_record import assignment_records
-
         assert self._state.assignment is not None and self._state.selection is not None
-        return assignment_records(self._state.assignment, self._state.selection)
+        return assignment_records(self._state.assignment)
 
     def results(self) -> list[dict[str, Any]]:
         """The current result of each (task, target): corrections applied, with its ``seq``."""
@@ -523,8 +513,6 @@ class Campaign:
             )
         _check_registry("target", tg, commitment["targets"])
         _check_registry("inspector", ins, commitment["inspectors"])
-        from .assign_record import assignment_body, run_assign
-
         sel = draw(st.plan, tg, seed)
         teams = run_assign(st.plan, sel, ins, seed, commitment["assignment_inputs"])
         entries = [

@@ -37,10 +37,13 @@ from typing import Any, Literal, NamedTuple
 import attrs
 
 from . import bodies as B
+from .assign_record import assignment_body, run_assign
 from .campaign import CampaignState, algorithms, read_state
-from .draw import draw
+from .draw import draw, inclusion_probabilities
 from .errors import InputError
 from .inspectors import Inspectors
+from .log import Checkpoint, check_chain, check_checkpoint, parse_log, read_log
+from .merkle import MerkleTree
 from .randomness import before, day_of, parse_moment
 from .registry import Targets
 
@@ -172,9 +175,6 @@ def load(path: str | os.PathLike[str], checkpoint: Any = None) -> Loaded:
     A torn last line (a crash during an append) is reported at the seq it would have had, and
     the complete lines before it are still checked.
     """
-    from .log import Checkpoint, check_chain, check_checkpoint, parse_log, read_log
-    from .merkle import MerkleTree
-
     cp = _checkpoint(checkpoint)
     problems: list[tuple[int | None, str, str]] = []
     try:
@@ -209,15 +209,12 @@ def load(path: str | os.PathLike[str], checkpoint: Any = None) -> Loaded:
     root = MerkleTree(r.leaf_hash for r in records).root().hex()
     described = None
     if cp is not None:
-        assert isinstance(cp, Checkpoint)
         described = f"size {cp.size}, root {cp.root}"
     damaged = frozenset(r.seq for r in records if r.error is not None)
     return Loaded(entries, problems, root, described, len(records), damaged)
 
 
-def _checkpoint(checkpoint: Any) -> Any:
-    from .log import Checkpoint
-
+def _checkpoint(checkpoint: Any) -> Checkpoint | None:
     if checkpoint is None or isinstance(checkpoint, Checkpoint):
         return checkpoint
     if isinstance(checkpoint, (str, os.PathLike)):
@@ -562,15 +559,13 @@ def _replay(
     try:
         sel = draw(plan, targets, state.seed) if state.seed is not None else None
         if sel is None:
-            from .draw import inclusion_probabilities
-
             strata = inclusion_probabilities(plan, targets).strata
         else:
             strata = sel.strata
     except REPLAY_ERRORS as exc:  # a verifier reports a log it cannot replay; it never crashes
         f.error(0, "replay", f"the committed plan cannot be drawn from these targets: {exc}")
         return
-    pi_body = B.strata_body([attrs.evolve(s, drawn=None) for s in strata], drawn=False)
+    pi_body = B.strata_body(strata, drawn=False)
     _compare_strata(0, "committed π summary", c.get("inclusion_probabilities"), pi_body, f)
     replayed = ["π summary"]
     if sel is None or state.selection is None or state.selection_seq is None:
@@ -604,8 +599,6 @@ def _replay(
     if state.assignment is None or state.assignment_seq is None:
         summary["replayed"] = ", ".join(replayed)
         return
-    from .assign_record import assignment_body, run_assign
-
     aseq = state.assignment_seq
     try:
         teams = run_assign(plan, sel, inspectors, state.seed, c.get("assignment_inputs"))
