@@ -60,7 +60,7 @@ from ._ids import Rows, canonical_id, check_ids, duplicate_groups, ids_from_obje
 from .columns import Column, is_missing
 from .errors import InputError
 from .frames import check_names, require, row_names
-from .registry import find_id, ids_text
+from .registry import _frozen_columns, find_id, ids_text
 
 __all__ = [
     "INSPECTORS_FINGERPRINT_TAG",
@@ -120,10 +120,6 @@ def _ro_ids(a: npt.NDArray[np.bytes_]) -> npt.NDArray[np.bytes_]:
     if a.dtype.kind != "S":
         raise TypeError("ID arrays must be numpy S (bytes) arrays")
     return a
-
-
-def _frozen_columns(m: Mapping[str, Column]) -> Mapping[str, Column]:
-    return types.MappingProxyType(dict(m))
 
 
 class _Bad(Exception):
