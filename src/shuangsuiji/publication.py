@@ -266,14 +266,6 @@ class Publication:
         """The last day on which a result concluded on ``concluded`` may be published."""
         return self.add_working_days(concluded, self.deadline_working_days)
 
-    def working_days_between(self, start: _dt.date, end: _dt.date) -> int:
-        """Working days in (start, end]; 0 when ``end`` is not after ``start``."""
-        count, day = 0, start
-        while day < end:
-            day += _dt.timedelta(days=1)
-            count += self.is_working_day(day)
-        return count
-
     def check_outcome(self, outcome: Any, where: str) -> str:
         """``outcome`` if it is in the configured set, else an InputError listing the set."""
         if not isinstance(outcome, str) or outcome not in self.outcomes:
