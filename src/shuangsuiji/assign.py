@@ -345,10 +345,9 @@ class _Pool:
         for q in sorted(quals):
             m &= self.qualified(q)
         if regions_out:
-            away = np.array([r not in regions_out and r != "" for r in self.region.tolist()], bool)
-            m &= away
+            m &= ~np.isin(self.region, sorted(regions_out)) & (self.region != "")
         if unit is not None:
-            m &= np.array([u == unit for u in self.unit.tolist()], bool)
+            m &= self.unit == unit
         return m
 
     def list_id(self, quals: frozenset[str], regions_out: frozenset[str], unit: str | None) -> int:
