@@ -144,31 +144,22 @@ class TaskDesign:
         name = self.task.name
         lo, hi = self.pi_min.tolist(), self.pi_max.tolist()
         d = [None] * len(self.specs) if drawn is None else drawn.tolist()
-        # sizes repeat across cells: their exact fractions are turned into floats once each
-        seen: dict[tuple[int, ...], tuple[float, tuple[int, ...]]] = {}
-        out = []
-        for c, cell in enumerate(self.specs):
-            dist = cell.size
-            k = _dist_key(dist)
-            if k not in seen:
-                both: tuple[int, ...] = (dist.low,) if dist.fixed else (dist.low, dist.high)
-                seen[k] = (float(dist.expected), both)
-            expected, sizes = seen[k]
-            out.append(
-                StratumSummary(
-                    task=name,
-                    stratum=cell.label,
-                    design=cell.method,
-                    population=cell.population,
-                    expected=expected,
-                    size=sizes,
-                    pi_min=lo[c],
-                    pi_max=hi[c],
-                    rate=cell.rate,
-                    drawn=d[c],
-                )
+        sv = {k: v.tolist() for k, v in _size_values(list(self.specs)).items()}
+        return [
+            StratumSummary(
+                task=name,
+                stratum=cell.label,
+                design=cell.method,
+                population=cell.population,
+                expected=sv["expected"][c],
+                size=(sv["low"][c],) if sv["fixed"][c] else (sv["low"][c], sv["high"][c]),
+                pi_min=lo[c],
+                pi_max=hi[c],
+                rate=cell.rate,
+                drawn=d[c],
             )
-        return out
+            for c, cell in enumerate(self.specs)
+        ]
 
 
 # -- sizes ----------------------------------------------------------------------------------------
@@ -349,21 +340,23 @@ def _receivers(
 
 
 def _size_values(specs: list[Cell]) -> dict[str, npt.NDArray[Any]]:
-    """Per cell: fixed, low, high and float(p_high), each exact fraction converted once."""
-    seen: dict[tuple[int, ...], tuple[bool, int, int, float]] = {}
+    """Per cell: fixed, low, high, float(p_high) and float(expected); sizes repeat across
+    cells, so each distinct size's exact fractions are converted once."""
+    seen: dict[tuple[int, ...], tuple[bool, int, int, float, float]] = {}
     rows = []
     for c in specs:
         d = c.size
         k = _dist_key(d)
         if k not in seen:
-            seen[k] = (d.fixed, d.low, d.high, float(d.p_high))
+            seen[k] = (d.fixed, d.low, d.high, float(d.p_high), float(d.expected))
         rows.append(seen[k])
-    fixed, low, high, p = zip(*rows) if rows else ((), (), (), ())
+    fixed, low, high, p, expected = zip(*rows) if rows else ((), (), (), (), ())
     return {
         "fixed": np.array(fixed, bool),
         "low": np.array(low, np.int64),
         "high": np.array(high, np.int64),
         "p_high": np.array(p, np.float64),
+        "expected": np.array(expected, np.float64),
     }
 
 
