@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from fractions import Fraction
 from typing import Any
@@ -171,15 +172,12 @@ def _resolve_keys(
     out: list[Any] = []
     used: set[str] = set()
     bare = len(task.strata) == 1
+    # cells per bare value (a missing value and the text "(missing)" share one), counted once
+    per_value = Counter(p[0] for p in cells.parts if p) if bare else Counter()
     for c, label in enumerate(cells.labels):
         names = [label] + ([cells.parts[c][0]] if bare and cells.parts[c] else [])
         hit = [k for k in names if k in given]
-        if (
-            bare
-            and hit
-            and hit[0] != label
-            and sum(1 for p in cells.parts if p and p[0] == hit[0]) > 1
-        ):
+        if bare and hit and hit[0] != label and per_value[hit[0]] > 1:
             raise InputError(
                 f"task {task.name!r}, key '{key}.{hit[0]}': matches more than one stratum; "
                 "use the full labels"
