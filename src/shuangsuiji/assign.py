@@ -39,7 +39,7 @@ from .assignment import ALGORITHM, Assignment, PoolResult
 from .columns import Column
 from .errors import InfeasibleError, InputError
 from .inspectors import Inspectors
-from .plan import Plan, Task
+from .plan import Plan, Task, as_plan
 from .preference import (
     NS_EXPERTS,
     NS_INSPECTORS,
@@ -61,13 +61,6 @@ CONFLICT, REQUEST, ROTATION = 1, 2, 4
 
 IntArray = npt.NDArray[np.intp]
 
-
-def _as_plan(plan: Plan | Mapping[str, Any]) -> Plan:
-    if isinstance(plan, Plan):
-        return Plan.from_dict(plan.to_dict())  # hand-built plans are validated too
-    if isinstance(plan, Mapping):
-        return Plan.from_dict(plan)
-    raise InputError(f"plan must be a Plan or a plan dict, got {type(plan).__name__}")
 
 
 @attrs.frozen
@@ -471,7 +464,7 @@ def assign(
     :class:`~shuangsuiji.InfeasibleError` when no valid assignment exists (naming each target
     that cannot be staffed and why, or the visits and officers whose capacities bind).
     """
-    plan = _as_plan(plan)
+    plan = as_plan(plan)
     if not isinstance(selection, Selection):
         raise InputError(f"selection must be a Selection (from ss.draw), got {type(selection)}")
     if not isinstance(inspectors, Inspectors):

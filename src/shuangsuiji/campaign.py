@@ -38,7 +38,7 @@ from .draw import ALGORITHM, draw, inclusion_probabilities
 from .errors import InputError, LogError
 from .inspectors import Inspectors
 from .log import Log
-from .plan import Plan
+from .plan import Plan, as_plan
 from .randomness import Randomness, before, day_of, parse_moment
 from .registry import Targets
 from .seed import Seed
@@ -320,7 +320,7 @@ class Campaign:
         Raises InputError for a plan that does not fit the targets, and when the commitment
         would be made after the declared randomness is known.
         """
-        p = plan if isinstance(plan, Plan) else _plan(plan)
+        p = as_plan(plan)
         p = Plan.from_dict(p.to_dict())
         if not isinstance(targets, Targets):
             raise InputError(f"targets must be shuangsuiji.Targets, got {type(targets).__name__}")
@@ -813,8 +813,3 @@ def notice_body(notice: Any, where: str | None = None) -> dict[str, Any]:
         body["where"] = where
     return body
 
-
-def _plan(plan: Any) -> Plan:
-    if isinstance(plan, Mapping):
-        return Plan.from_dict(plan)
-    raise InputError(f"plan must be a Plan or a dict, got {type(plan).__name__}")

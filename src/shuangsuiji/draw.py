@@ -32,7 +32,7 @@ import numpy.typing as npt
 from . import design as D
 from .errors import InfeasibleError, InputError
 from .fingerprint import id_order
-from .plan import Plan, Task
+from .plan import Plan, Task, as_plan
 from .prn import Rows, Sink, prn_key, siphash24, siphash24_chunks
 from .registry import Targets
 from .seed import Seed
@@ -584,20 +584,12 @@ def plan_designs(plan: Plan, targets: Targets) -> list[TaskDesign]:
     return [_design_task(t, targets, plan.general_max_rate) for t in plan.tasks]
 
 
-def _as_plan(plan: Plan | Mapping[str, Any]) -> Plan:
-    if isinstance(plan, Plan):
-        # a Plan built by hand skips from_dict's checks; the round trip applies them
-        return Plan.from_dict(plan.to_dict())
-    if isinstance(plan, Mapping):
-        return Plan.from_dict(plan)
-    raise InputError(f"plan must be a Plan or a dict, got {type(plan).__name__}")
-
 
 def inclusion_probabilities(
     plan: Plan | Mapping[str, Any], targets: Targets
 ) -> InclusionProbabilities:
     """π of every eligible target under every task: publishable before the seed exists."""
-    p = _as_plan(plan)
+    p = as_plan(plan)
     designs = plan_designs(p, targets)
     t_idx, strata, id_parts, pis = [], [], [], []
     summaries: list[StratumSummary] = []
@@ -827,7 +819,7 @@ def draw(plan: Plan | Mapping[str, Any], targets: Targets, seed: Seed) -> Select
     The result depends only on (seed, plan, registry contents): not on row order, platform,
     thread count or library internals (docs/spec.md §6).
     """
-    p = _as_plan(plan)
+    p = as_plan(plan)
     if not isinstance(seed, Seed):
         raise InputError(f"seed must be a shuangsuiji.Seed, got {type(seed).__name__}")
     designs = plan_designs(p, targets)

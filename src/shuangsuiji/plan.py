@@ -31,6 +31,7 @@ __all__ = [
     "Size",
     "Task",
     "Team",
+    "as_plan",
 ]
 
 DEFAULT_GENERAL_MAX_RATE = 0.10
@@ -631,3 +632,18 @@ class Plan:
         import json
 
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=2)
+
+
+def as_plan(plan: Plan | Mapping[str, Any]) -> Plan:
+    """A validated :class:`Plan` from a Plan or a plan dict: the entry check of draw, assign
+    and Campaign.
+
+    A Plan built by hand skips :meth:`Plan.from_dict`'s checks, so it takes the dict round trip
+    too: every public entry point sees a plan that the published schema accepts.
+    """
+    if isinstance(plan, Plan):
+        return Plan.from_dict(plan.to_dict())
+    if isinstance(plan, Mapping):
+        return Plan.from_dict(plan)
+    raise InputError(f"plan must be a Plan or a plan dict, got {type(plan).__name__}")
+
