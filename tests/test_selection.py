@@ -40,3 +40,14 @@ def test_summary_matches_rows(drawn: tuple[ss.InclusionProbabilities, ss.Selecti
     for r in recs:  # π attached to a drawn unit is its published π
         assert pi.of(r["task"], r["id"]) == r["inclusion_probability"]
     assert all(0 < r["prn"] < 1 for r in recs)
+
+
+def test_stratum_summaries_are_the_pi_tables_strata() -> None:
+    # the commitment and verify publish this without building the per-unit π table
+    from shuangsuiji import datasets
+    from shuangsuiji.draw import stratum_summaries
+
+    targets, plan = datasets.province_labs(), datasets.demo_plan()
+    expected = ss.inclusion_probabilities(plan, targets).strata
+    assert len(expected) > 10
+    assert stratum_summaries(plan, targets) == expected

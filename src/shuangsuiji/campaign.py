@@ -34,7 +34,7 @@ from typing import Any, final
 from . import bodies as B
 from .assign_record import assignment_body, assignment_inputs, assignment_records, run_assign
 from .assignment import ALGORITHM as ASSIGN_ALGORITHM
-from .draw import ALGORITHM, draw, inclusion_probabilities
+from .draw import ALGORITHM, draw, stratum_summaries
 from .errors import InputError, LogError
 from .inspectors import Inspectors
 from .log import Log
@@ -342,7 +342,7 @@ class Campaign:
                 f"randomness is known ({decl.known_after}); declare sources that become known "
                 "later"
             )
-        pi = inclusion_probabilities(p, targets)  # validates the plan against the data
+        strata = stratum_summaries(p, targets)  # validates the plan against the data
         body = {
             "format": B.FORMAT,
             "library": library(),
@@ -351,7 +351,7 @@ class Campaign:
             "targets": registry_entry(targets),
             "inspectors": registry_entry(inspectors),
             "randomness": decl.to_dict(),
-            "inclusion_probabilities": B.strata_body(pi.strata, drawn=False),
+            "inclusion_probabilities": B.strata_body(strata, drawn=False),
             "assignment_inputs": assignment_inputs(history, recusals),
         }
         try:

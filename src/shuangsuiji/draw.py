@@ -48,6 +48,7 @@ __all__ = [
     "draw",
     "inclusion_probabilities",
     "plan_designs",
+    "stratum_summaries",
 ]
 
 ALGORITHM = "shuangsuiji-draw/1"
@@ -583,6 +584,16 @@ def plan_designs(plan: Plan, targets: Targets) -> list[TaskDesign]:
         raise InputError(f"targets must be shuangsuiji.Targets, got {type(targets).__name__}")
     return [_design_task(t, targets, plan.general_max_rate) for t in plan.tasks]
 
+
+def stratum_summaries(
+    plan: Plan | Mapping[str, Any], targets: Targets
+) -> tuple[StratumSummary, ...]:
+    """The per-stratum π summary, as ``inclusion_probabilities(plan, targets).strata``.
+
+    For the commitment and its replay, which publish only the summary: it skips ordering every
+    eligible ID, the bulk of the per-unit table's cost at national scale.
+    """
+    return tuple(s for td in plan_designs(as_plan(plan), targets) for s in td.summaries())
 
 
 def inclusion_probabilities(

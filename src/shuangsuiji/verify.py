@@ -39,7 +39,7 @@ import attrs
 from . import bodies as B
 from .assign_record import assignment_body, run_assign
 from .campaign import CampaignState, algorithms, read_state
-from .draw import draw, inclusion_probabilities
+from .draw import draw, stratum_summaries
 from .errors import InputError
 from .inspectors import Inspectors
 from .log import Checkpoint, check_chain, check_checkpoint, parse_log, read_log
@@ -559,7 +559,7 @@ def _replay(
     try:
         sel = draw(plan, targets, state.seed) if state.seed is not None else None
         if sel is None:
-            strata = inclusion_probabilities(plan, targets).strata
+            strata = stratum_summaries(plan, targets)
         else:
             strata = sel.strata
     except REPLAY_ERRORS as exc:  # a verifier reports a log it cannot replay; it never crashes
