@@ -24,6 +24,7 @@ import math
 import os
 import re
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -32,7 +33,7 @@ from .columns import Column
 from .errors import InputError
 from .frames import Parsed, from_arrow, missing_id_column, require
 
-__all__ = ["infer_text_column", "read_csv", "read_parquet"]
+__all__ = ["infer_text_column", "read_csv", "read_parquet", "read_parquet_table"]
 
 _INT = re.compile(r"[+-]?(?:0|[1-9][0-9]*)").fullmatch
 _NUM = re.compile(r"[+-]?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?").fullmatch
@@ -119,14 +120,17 @@ def read_csv(path: str | os.PathLike[str], id: str, *, delimiter: str = ",") -> 
     return idb, cols
 
 
-def read_parquet(path: str | os.PathLike[str], id: str) -> Parsed:
-    """Read a Parquet file with pyarrow (any column types the Arrow adapter accepts)."""
+def read_parquet_table(path: str | os.PathLike[str]) -> Any:
+    """A Parquet file as a pyarrow Table; an unreadable file is an InputError naming it."""
     pq = require("pyarrow.parquet", "reading Parquet")
-    name = os.fspath(path)
     try:
-        table = pq.read_table(path)
+        return pq.read_table(path)
     except FileNotFoundError:
         raise  # as open() does for CSV
     except (OSError, ValueError) as e:  # pyarrow's ArrowInvalid is a ValueError
-        raise InputError(f"cannot read Parquet file {name!r}: {e}") from e
-    return from_arrow(table, id, Rows(name))
+        raise InputError(f"cannot read Parquet file {os.fspath(path)!r}: {e}") from e
+
+
+def read_parquet(path: str | os.PathLike[str], id: str) -> Parsed:
+    """Read a Parquet file with pyarrow (any column types the Arrow adapter accepts)."""
+    return from_arrow(read_parquet_table(path), id, Rows(os.fspath(path)))

@@ -59,6 +59,7 @@ from ._hashing import tagged_sha256
 from ._ids import Rows, canonical_id, check_ids, duplicate_groups, ids_from_objects
 from .columns import Column, is_missing
 from .errors import InputError
+from .files import read_parquet_table
 from .frames import check_names, require, row_names
 from .registry import _frozen_columns, find_id, ids_text
 
@@ -386,16 +387,6 @@ def _from_csv(
     return _Raw(id, idb, values, present, {k: cols[k] for k in extras}, Rows(name), header)
 
 
-def _read_parquet_table(path: str | os.PathLike[str]) -> Any:
-    pq = require("pyarrow.parquet", "reading Parquet")
-    try:
-        return pq.read_table(path)
-    except FileNotFoundError:
-        raise
-    except (OSError, ValueError) as e:  # pyarrow's ArrowInvalid is a ValueError
-        raise InputError(f"cannot read Parquet file {os.fspath(path)!r}: {e}") from e
-
-
 def _csr(lists: list[list[str]]) -> tuple[npt.NDArray[np.int64], list[str]]:
     indptr = np.zeros(len(lists) + 1, np.int64)
     indptr[1:] = np.cumsum([len(x) for x in lists])
@@ -530,7 +521,7 @@ class Inspectors:
     ) -> Inspectors:
         """From a Parquet file (needs the ``arrow`` extra); list columns may be Arrow lists."""
         headers = _headers(names, id)
-        table = _read_parquet_table(path)
+        table = read_parquet_table(path)
         name = os.fspath(path)
         return cls._build(_from_table(table, "arrow", id, headers, Rows(name)), name)
 
