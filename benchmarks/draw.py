@@ -9,7 +9,7 @@ Timed, median of ``--reps`` runs each (population and registries are built outsi
 * ``ss.draw``                  one task, strata ["stratum"], per-stratum sizes = the peers' sizes,
                                risk weights A/B/C/D = 1/2/4/8 (systematic πps on the PRN order)
 * ``ss.inclusion_probabilities`` the same plan, no seed
-* ``prn_hash``                 PRNs of all N IDs (``shuangsuiji.prn.prn_hash``)
+* ``prn_hash``                 PRNs of all N IDs (``shuangsuiji.randomness.prn.prn_hash``)
 * ``... (IDs without a shared prefix)`` the same IDs with their first 8 bytes varied (the
                                benchmark's IDs all begin ``91000000``, which the SipHash kernel
                                absorbs once per chunk; real credit codes share it within a county)
@@ -61,7 +61,7 @@ from typing import Any
 import numpy as np
 
 import shuangsuiji as ss
-from shuangsuiji.prn import prn_hash
+from shuangsuiji.randomness.prn import prn_hash
 
 WEIGHTS = {"A": 1, "B": 2, "C": 4, "D": 8}
 SEED_HEX = "9f2c" * 16
@@ -282,22 +282,22 @@ def measure_memory(n: int) -> dict[str, Any]:
 # Where ss.draw spends its time: (module, function or Class.method, phase). Each phase's time is
 # exclusive of the other phases it calls; a name that no longer exists is reported, not fatal.
 PHASES = [
-    ("shuangsuiji.draw", "eligible_rows", "grouping: eligible rows"),
-    ("shuangsuiji.draw", "cells_of", "grouping: cells (factorize, count)"),
-    ("shuangsuiji.draw", "class_groups", "grouping: risk class -> weight group per cell"),
-    ("shuangsuiji.draw", "_weights", "grouping: numeric weight column"),
-    ("shuangsuiji.design", "pips_table", "pi: capping, exact sums (per cell and group)"),
-    ("shuangsuiji.design", "quantize_table", "pi: grid values, deficits"),
-    ("shuangsuiji.draw", "_receivers", "pi: deficit receivers (smallest ID)"),
-    ("shuangsuiji.draw", "_unit_pips", "pi: unit by unit (numeric weights)"),
-    ("shuangsuiji.draw", "_design_task", "pi: rest of the design"),
-    ("shuangsuiji.draw", "_Prns.into", "PRN: SipHash-2-4 of every ID, packed into sort keys"),
-    ("shuangsuiji.sorting", "_fix_ties", "sorting: runs sharing the packed bits of h"),
-    ("shuangsuiji.draw", "order_units", "sorting: value sort of the keys (rest of order_units)"),
-    ("shuangsuiji.draw", "_systematic_places", "selection: systematic pass along the order"),
-    ("shuangsuiji.draw", "_Prns.at", "output: PRNs of the drawn units (hashed again)"),
-    ("shuangsuiji.draw", "_draw_task", "selection: rest (coins, starts, SRS ranges, pi)"),
-    ("shuangsuiji.draw", "draw", "output: rest of draw (IDs, labels, Selection)"),
+    ("shuangsuiji.sampling.engine", "eligible_rows", "grouping: eligible rows"),
+    ("shuangsuiji.sampling.engine", "cells_of", "grouping: cells (factorize, count)"),
+    ("shuangsuiji.sampling.engine", "class_groups", "grouping: risk class -> weight group per cell"),
+    ("shuangsuiji.sampling.engine", "_weights", "grouping: numeric weight column"),
+    ("shuangsuiji.sampling.designs", "pips_table", "pi: capping, exact sums (per cell and group)"),
+    ("shuangsuiji.sampling.designs", "quantize_table", "pi: grid values, deficits"),
+    ("shuangsuiji.sampling.engine", "_receivers", "pi: deficit receivers (smallest ID)"),
+    ("shuangsuiji.sampling.engine", "_unit_pips", "pi: unit by unit (numeric weights)"),
+    ("shuangsuiji.sampling.engine", "_design_task", "pi: rest of the design"),
+    ("shuangsuiji.sampling.engine", "_Prns.into", "PRN: SipHash-2-4 of every ID, packed into sort keys"),
+    ("shuangsuiji.sampling.unit_order", "_fix_ties", "sorting: runs sharing the packed bits of h"),
+    ("shuangsuiji.sampling.engine", "order_units", "sorting: value sort of the keys (rest of order_units)"),
+    ("shuangsuiji.sampling.engine", "_systematic_places", "selection: systematic pass along the order"),
+    ("shuangsuiji.sampling.engine", "_Prns.at", "output: PRNs of the drawn units (hashed again)"),
+    ("shuangsuiji.sampling.engine", "_draw_task", "selection: rest (coins, starts, SRS ranges, pi)"),
+    ("shuangsuiji.sampling.engine", "draw", "output: rest of draw (IDs, labels, Selection)"),
 ]
 
 
@@ -348,7 +348,7 @@ def profile_draw(pop: Population, reps: int) -> str:
                     continue
                 patched.append((owner, attr, getattr(owner, attr)))
                 setattr(owner, attr, timer.wrap(phase, getattr(owner, attr)))
-            draw = importlib.import_module("shuangsuiji.draw").draw
+            draw = importlib.import_module("shuangsuiji.sampling.engine").draw
             t0 = time.perf_counter()
             draw(plan, targets, seed)
             walls.append(time.perf_counter() - t0)

@@ -18,8 +18,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from shuangsuiji import merkle
-from shuangsuiji.log import Log, check_chain, check_checkpoint, read_log
+from shuangsuiji.log import merkle
+from shuangsuiji.log.logfile import Log, check_chain, check_checkpoint, read_log
 
 
 def _timed(label: str, f: Callable[[], Any]) -> Any:

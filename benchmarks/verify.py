@@ -45,11 +45,11 @@ from typing import Any
 import numpy as np
 
 import shuangsuiji as ss
-from shuangsuiji import bodies as B
-from shuangsuiji.assign_record import assignment_body, run_assign
-from shuangsuiji.campaign import read_state
-from shuangsuiji.log import read_log
-from shuangsuiji.verify import _check_results, _Findings, load
+from shuangsuiji.campaign import record_bodies as B
+from shuangsuiji.campaign.assign_step import assignment_body, run_assign
+from shuangsuiji.campaign.campaign import read_state
+from shuangsuiji.campaign.verify import _check_results, _Findings, load
+from shuangsuiji.log.logfile import read_log
 
 WEIGHTS = {"A": 1, "B": 2, "C": 4, "D": 8}
 FIELDS = [f"领域{i:02d}" for i in range(30)]

@@ -14,10 +14,10 @@ from typing import Any
 
 import shuangsuiji as ss
 from shuangsuiji import datasets
-from shuangsuiji._demo_pool import inspection_history, province_inspectors_records
-from shuangsuiji.campaign import Campaign
-from shuangsuiji.log import Log, read_log
-from shuangsuiji.randomness import Randomness
+from shuangsuiji.campaign.campaign import Campaign
+from shuangsuiji.datasets.officers import inspection_history, province_inspectors_records
+from shuangsuiji.log.logfile import Log, read_log
+from shuangsuiji.randomness.declared import Randomness
 
 CST = dt.timezone(dt.timedelta(hours=8))
 COMMIT_TIME = "2026-01-05T09:00:00+08:00"

@@ -1,6 +1,6 @@
 """RFC 6962 §2.1 Merkle tree, transcribed literally: recursive, slicing, stdlib only, slow.
 
-Written from the RFC text (MTH, PATH, PROOF/SUBPROOF), not from ``shuangsuiji.merkle``, so that
+Written from the RFC text (MTH, PATH, PROOF/SUBPROOF), not from ``shuangsuiji.log.merkle``, so that
 agreement between the two means the RFC is implemented.
 """
 

@@ -1,4 +1,4 @@
-"""The demo's teams section (shuangsuiji.cli_teams): tables from plain data, and the demo run."""
+"""The demo's teams section (shuangsuiji.cli.demo_teams): tables from plain data, and the demo run."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import io
 
 import shuangsuiji as ss
 from shuangsuiji import datasets
-from shuangsuiji.cli import main
-from shuangsuiji.cli_teams import demo_teams, load_spread, teams_table, workload_table
+from shuangsuiji.cli.demo_teams import demo_teams, load_spread, teams_table, workload_table
+from shuangsuiji.cli.main import main
 
 NOTICES = [
     {

@@ -20,8 +20,8 @@ from hypothesis import strategies as st
 from test_assign_reference import _as_ref_seats, _Orders, _ref_inputs, problem_of, seat_problems
 
 import shuangsuiji as ss
-from shuangsuiji import staffing
 from shuangsuiji import strategies as sst
+from shuangsuiji.teams import solver as staffing
 
 
 def _most_even(seats: list[dict[str, Any]], cap: dict[str, float]) -> list[int] | None:

@@ -19,8 +19,8 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 import shuangsuiji as ss
-from shuangsuiji import staffing
 from shuangsuiji import strategies as sst
+from shuangsuiji.teams import solver as staffing
 
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -19,8 +19,8 @@ from collections import Counter
 import numpy as np
 
 import shuangsuiji as ss
-from shuangsuiji.preference import Streams, seat_label
-from shuangsuiji.prn import prn_key
+from shuangsuiji.randomness.prn import prn_key
+from shuangsuiji.teams.seat_rankings import Streams, seat_label
 
 N_SEEDS = 200
 N_TARGETS = 20

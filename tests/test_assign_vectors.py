@@ -12,8 +12,8 @@ import numpy as np
 import ref_assign as RA
 
 import shuangsuiji as ss
-from shuangsuiji.preference import NS_OFFICERS, Streams, seat_label
-from shuangsuiji.prn import prn_key
+from shuangsuiji.randomness.prn import prn_key
+from shuangsuiji.teams.seat_rankings import NS_OFFICERS, Streams, seat_label
 
 SPEC = (Path(__file__).resolve().parents[1] / "docs" / "spec.md").read_text(encoding="utf-8")
 SECTION = SPEC[SPEC.index("### 8.11 Test vectors") : SPEC.index("<!-- end of section 8 -->")]

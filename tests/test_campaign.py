@@ -24,12 +24,12 @@ from campaign_helpers import (
 )
 
 import shuangsuiji as ss
-from shuangsuiji import bodies as B
-from shuangsuiji.assign_record import assignment_body, run_assign
-from shuangsuiji.campaign import Campaign
+from shuangsuiji.campaign import record_bodies as B
+from shuangsuiji.campaign.assign_step import assignment_body, run_assign
+from shuangsuiji.campaign.campaign import Campaign
 from shuangsuiji.errors import LogError
-from shuangsuiji.log import Log, read_log
-from shuangsuiji.randomness import Randomness
+from shuangsuiji.log.logfile import Log, read_log
+from shuangsuiji.randomness.declared import Randomness
 
 
 def _names(*fragments: str) -> str:

@@ -12,10 +12,10 @@ import pytest
 
 import shuangsuiji as ss
 from shuangsuiji import datasets
-from shuangsuiji.cli import main
-from shuangsuiji.cli_campaign import demo_year, simulated_results
-from shuangsuiji.log import Checkpoint, read_log
-from shuangsuiji.publication import Publication
+from shuangsuiji.cli.demo_year import demo_year, simulated_results
+from shuangsuiji.cli.main import main
+from shuangsuiji.log.logfile import Checkpoint, read_log
+from shuangsuiji.plan.publication_rules import Publication
 
 
 @pytest.fixture(scope="module")

@@ -17,10 +17,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import shuangsuiji as ss
-from shuangsuiji import bodies as B
 from shuangsuiji import strategies as sst
-from shuangsuiji.assign_record import assignment_body, run_assign
-from shuangsuiji.log import read_log
+from shuangsuiji.campaign import record_bodies as B
+from shuangsuiji.campaign.assign_step import assignment_body, run_assign
+from shuangsuiji.log.logfile import read_log
 
 COMMIT = "2026-01-05T09:00:00+08:00"
 REVEAL = "2026-01-12T10:00:00+08:00"

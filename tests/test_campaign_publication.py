@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import shuangsuiji as ss
-from shuangsuiji.publication import DEFAULT_OUTCOMES, DEFAULT_PENALTIES, Publication
+from shuangsuiji.plan.publication_rules import DEFAULT_OUTCOMES, DEFAULT_PENALTIES, Publication
 
 # 2026 National Day holiday (illustrative): 1–7 October off, Sunday 27 September and Saturday
 # 10 October are working days (调休).

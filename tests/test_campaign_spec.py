@@ -22,10 +22,10 @@ from hypothesis import HealthCheck, given, settings
 from reference import prn_int
 
 import shuangsuiji as ss
-from shuangsuiji import bodies as B
-from shuangsuiji import canonical
 from shuangsuiji import strategies as sst
-from shuangsuiji.publication import Publication
+from shuangsuiji.campaign import record_bodies as B
+from shuangsuiji.log import canonical
+from shuangsuiji.plan.publication_rules import Publication
 
 SPEC = (Path(__file__).resolve().parent.parent / "docs" / "spec.md").read_text(encoding="utf-8")
 SECTION = SPEC[SPEC.index("## 10. Campaign records") :]
@@ -134,7 +134,7 @@ def test_assignment_vector() -> None:
     vector tests), committed and replayed, gives the published body byte for byte."""
     from test_assign_vectors import _inputs, _seed
 
-    from shuangsuiji.assign_record import assignment_body, assignment_inputs, run_assign
+    from shuangsuiji.campaign.assign_step import assignment_body, assignment_inputs, run_assign
 
     block = re.search(r"the worked assignment of §8\.11.*?```json\n(.*?)```", SECTION, re.DOTALL)
     digest = re.search(r"gives this body, whose canonical JSON is ([\d,]+) bytes with\s+"

@@ -26,7 +26,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from shuangsuiji import InputError
-from shuangsuiji import canonical as C
+from shuangsuiji.log import canonical as C
 
 DATA: dict[str, Any] = json.loads(
     (Path(__file__).parent / "data" / "rfc8785_testdata.json").read_text("utf-8")

@@ -13,12 +13,11 @@ import pytest
 
 import shuangsuiji
 from shuangsuiji import datasets
-from shuangsuiji.cli import (
-    build_parser,
+from shuangsuiji.cli.main import build_parser, main
+from shuangsuiji.cli.tables import (
     display_width,
     drawn_table,
     format_table,
-    main,
     summary_rows,
     summary_table,
     task_table,

@@ -12,7 +12,8 @@ import pytest
 from pinned_data import digest, digests_under_hash_seed, unstable_randomness
 
 import shuangsuiji as ss
-from shuangsuiji import _demo_pool, datasets
+from shuangsuiji import datasets
+from shuangsuiji.datasets import officers as pool_module
 
 # SHA-256 of the canonical JSON of the pool's records and of the history. If these change, the
 # demo data changed, and with it every published demo output: bump POOL_TAG instead.
@@ -46,7 +47,7 @@ def test_contents_do_not_depend_on_the_hash_seed() -> None:
 
 
 def test_generator_uses_no_unstable_randomness() -> None:
-    assert unstable_randomness("_demo_pool.py") is None
+    assert unstable_randomness("datasets/officers.py") is None
 
 
 def test_fresh_lists_each_call(pool: list[dict[str, Any]]) -> None:
@@ -63,11 +64,11 @@ def test_shape(pool: list[dict[str, Any]]) -> None:
     assert [r["id"] for r in officers] == [f"JF{i:04d}" for i in range(1, 301)]
     assert [r["id"] for r in experts] == [f"ZJ{i:03d}" for i in range(1, 41)]
     units = collections.Counter(r["unit"] for r in officers)
-    assert len(units) == 12 and set(units) == {u.name for u in _demo_pool.INSPECTOR_UNITS}
+    assert len(units) == 12 and set(units) == {u.name for u in pool_module.INSPECTOR_UNITS}
     assert {r["region"] for r in officers} == {c.name for c in datasets.CITIES}
     fields = {f.name for f in datasets.FIELDS}
     for r in pool:
-        assert list(r) == ["id", *ss.inspectors.STANDARD_COLUMNS, "title"]
+        assert list(r) == ["id", *ss.registry.inspectors.STANDARD_COLUMNS, "title"]
         assert 1 <= len(r["qualifications"]) <= 3 and set(r["qualifications"]) <= fields
         assert len(set(r["qualifications"])) == len(r["qualifications"])
     for r in officers:
@@ -77,7 +78,7 @@ def test_shape(pool: list[dict[str, Any]]) -> None:
     assert len({r["name"] for r in pool}) == len(pool)  # no two people share a name
     for r in experts:
         assert r["certificate"] is None and r["conflicts"] == [] and r["active"]
-        assert r["unit"] in {i.name for i in _demo_pool.EXPERT_INSTITUTIONS}
+        assert r["unit"] in {i.name for i in pool_module.EXPERT_INSTITUTIONS}
     # every field has experts, and its officers
     for f in fields:
         assert sum(f in r["qualifications"] for r in experts) >= 3, f
@@ -85,7 +86,7 @@ def test_shape(pool: list[dict[str, Any]]) -> None:
 
 
 def test_units_hold_their_fields(pool: list[dict[str, Any]]) -> None:
-    by_unit = {u.name: {f for f, _ in u.fields} for u in _demo_pool.INSPECTOR_UNITS}
+    by_unit = {u.name: {f for f, _ in u.fields} for u in pool_module.INSPECTOR_UNITS}
     for r in pool:
         if r["role"] == "officer":
             assert set(r["qualifications"]) <= by_unit[r["unit"]]
@@ -119,7 +120,7 @@ def test_history(
     visits = collections.defaultdict(list)
     for h in history:
         assert list(h) == ["inspector", "target", "date"]
-        assert _demo_pool.HISTORY_FROM <= h["date"] < _demo_pool.HISTORY_BEFORE
+        assert pool_module.HISTORY_FROM <= h["date"] < pool_module.HISTORY_BEFORE
         assert h["date"] == labs[h["target"]]["last_inspected"]
         p = people[h["inspector"]]
         assert labs[h["target"]]["field"] in p["qualifications"]

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
-from shuangsuiji import design as D
+from shuangsuiji.sampling import designs as D
 
 GRID = 2**64
 FAST = settings(max_examples=120, deadline=None)

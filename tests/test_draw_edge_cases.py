@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import shuangsuiji as ss
-from shuangsuiji.plan import Size, Task
+from shuangsuiji.plan.plan import Size, Task
 
 SEED = ss.Seed.from_hex("00" * 16)
 

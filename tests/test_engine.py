@@ -23,9 +23,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import shuangsuiji as ss
-from shuangsuiji import design as D
+from shuangsuiji.sampling import designs as D
 
-sorting = importlib.import_module("shuangsuiji.sorting")
+sorting = importlib.import_module("shuangsuiji.sampling.unit_order")
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -343,8 +343,8 @@ def test_deficit_spilling_over_two_units() -> None:
 @SETTINGS
 @given(st.binary(min_size=16, max_size=40), st.text(max_size=8), st.lists(st.text(max_size=12)))
 def test_cell_ints_are_uniform_int(seed: bytes, ns: str, labels: list[str]) -> None:
-    draw_mod = importlib.import_module("shuangsuiji.draw")
-    hashing = importlib.import_module("shuangsuiji._hashing")
+    draw_mod = importlib.import_module("shuangsuiji.sampling.engine")
+    hashing = importlib.import_module("shuangsuiji._util.hashing")
     for bits, tag in ((64, draw_mod.START_TAG), (256, draw_mod.SIZE_TAG)):
         got = draw_mod._cell_ints(bits, tag, seed, ns, labels)
         assert got == [hashing.uniform_int(bits, tag, seed, ns, lab) for lab in labels]
@@ -384,7 +384,7 @@ def test_siphash_kernel_paths(tails: list[bytes], prefix_len: int, key: bytes, c
     """Strided and gathered blocks, shared leading blocks absorbed once, any chunking."""
     import reference
 
-    prn = importlib.import_module("shuangsuiji.prn")
+    prn = importlib.import_module("shuangsuiji.randomness.prn")
     prefix = b"91130100MA0C"[:prefix_len]
     msgs = [prefix + t for t in tails]
     ids = np.array(msgs, dtype="S") if msgs else np.array([], dtype="S1")
@@ -405,7 +405,7 @@ def test_siphash_kernel_paths(tails: list[bytes], prefix_len: int, key: bytes, c
 def test_siphash_fixed_width(width: int, shared: int) -> None:
     import reference
 
-    prn = importlib.import_module("shuangsuiji.prn")
+    prn = importlib.import_module("shuangsuiji.randomness.prn")
     key = bytes(range(16))
     head = b"9113010012345678"[: min(shared, width - 1)]
     msgs = [head + f"{i * 7919:0{width}d}".encode()[-(width - len(head)) :] for i in range(300)]

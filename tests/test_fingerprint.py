@@ -14,8 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import shuangsuiji as ss
-from shuangsuiji.columns import Column
-from shuangsuiji.fingerprint import id_order, registry_fingerprint
+from shuangsuiji.registry.columns import Column
+from shuangsuiji.registry.fingerprint import id_order, registry_fingerprint
 
 # -- the reference: plain Python lists in, hex out, following the spec text ----------------------
 RefColumn = tuple[str, list[Any]]  # (kind, values); None = missing for "str" and "float"
@@ -269,7 +269,7 @@ def test_fingerprint_is_cached_and_hex() -> None:
 def test_chunked_and_threaded_paths(monkeypatch: pytest.MonkeyPatch, chunk: int) -> None:
     # Large registries stream IDs in chunks and build column buffers on a worker thread; a tiny
     # chunk size sends this small registry through those paths.
-    import shuangsuiji.fingerprint as fp
+    import shuangsuiji.registry.fingerprint as fp
 
     ids = [f"{i:03d}" * (1 + i % 3) for i in range(20)] + ["甲乙", "x"]
     n = len(ids)

@@ -13,8 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import shuangsuiji as ss
-from shuangsuiji.columns import Column
 from shuangsuiji.errors import InputError
+from shuangsuiji.registry.columns import Column
 
 
 def _same(a: ss.Targets, b: ss.Targets) -> None:

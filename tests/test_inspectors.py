@@ -183,7 +183,7 @@ def test_absent_optional_columns_mean_no_limit_no_conflicts_all_active() -> None
 def test_to_records_round_trip() -> None:
     ins = build()
     recs = ins.to_records()
-    assert list(recs[0]) == ["id", *ss.inspectors.STANDARD_COLUMNS, "phone"]
+    assert list(recs[0]) == ["id", *ss.registry.inspectors.STANDARD_COLUMNS, "phone"]
     assert recs[0]["qualifications"] == ["医疗器械", "食品"]
     assert recs[1]["capacity"] is None and recs[2]["region"] is None
     assert recs[2]["certificate"] is None and recs[2]["conflicts"] == ["42", "91130100MA0000001X"]
@@ -428,7 +428,7 @@ def test_empty_files(tmp_path: Path) -> None:
     assert "empty" in raises(ss.Inspectors.from_csv, p)
 
 
-@pytest.mark.parametrize("column", ss.inspectors.REQUIRED_COLUMNS)
+@pytest.mark.parametrize("column", ss.registry.inspectors.REQUIRED_COLUMNS)
 def test_missing_required_column(column: str) -> None:
     rows = [{k: v for k, v in r.items() if k != column} for r in ROWS]
     bad(rows, "required inspector column", repr(column), "columns are")
@@ -736,7 +736,7 @@ def test_vector() -> None:
     assert build().fingerprint == VECTOR_HEX
     text = (Path(__file__).parents[1] / "docs" / "fingerprint.md").read_text(encoding="utf-8")
     assert VECTOR_HEX in text and VECTOR_REGISTRY_HEX in text
-    from shuangsuiji.fingerprint import registry_fingerprint
+    from shuangsuiji.registry.fingerprint import registry_fingerprint
 
     ins = build()
     assert registry_fingerprint("id", ins.id_bytes, ins.canonical_columns()) == VECTOR_REGISTRY_HEX

@@ -30,7 +30,7 @@ def test_records_follow_the_parameters(rows: list[dict[str, Any]]) -> None:
     certificates = [r["certificate"] for r in rows if r["certificate"] is not None]
     assert len(set(certificates)) == len(certificates)
     for r in rows:
-        assert set(r) == {*ss.inspectors.STANDARD_COLUMNS, "id"}
+        assert set(r) == {*ss.registry.inspectors.STANDARD_COLUMNS, "id"}
         assert r["unit"] in ("甲局", "乙局") and r["region"] in sst.REGIONS[:2]
         assert isinstance(r["qualifications"], list) and set(r["qualifications"]) <= {
             "食品",

@@ -23,9 +23,17 @@ import ref_merkle
 import rfc8785
 
 import shuangsuiji as ss
-from shuangsuiji import InputError, LogError, canonical, merkle
-from shuangsuiji import log as L
-from shuangsuiji.log import Checkpoint, Log, TornLogError, check_chain, check_checkpoint, read_log
+from shuangsuiji import InputError, LogError
+from shuangsuiji.log import canonical, merkle
+from shuangsuiji.log import logfile as L
+from shuangsuiji.log.logfile import (
+    Checkpoint,
+    Log,
+    TornLogError,
+    check_chain,
+    check_checkpoint,
+    read_log,
+)
 
 CST = dt.timezone(dt.timedelta(hours=8))
 T0 = dt.datetime(2025, 3, 1, 9, 0, tzinfo=CST)
@@ -255,7 +263,7 @@ def test_the_lock_names_another_process(tmp_path: Path) -> None:
             "-c",
             textwrap.dedent(f"""
             import sys
-            from shuangsuiji.log import Log
+            from shuangsuiji.log.logfile import Log
             log = Log.open({str(path)!r})
             print("ready", flush=True)
             sys.stdin.read()

@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 import shuangsuiji
-from shuangsuiji.log import Log, TornLogError, check_chain, read_log, repair
+from shuangsuiji.log.logfile import Log, TornLogError, check_chain, read_log, repair
 
 pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL (POSIX)")
 
@@ -41,7 +41,7 @@ PRELUDE = textwrap.dedent(
 
 CHILD = PRELUDE + textwrap.dedent(
     """
-    from shuangsuiji.log import Log
+    from shuangsuiji.log.logfile import Log
 
     big = "x" * 1_000_000
     with Log.open(sys.argv[1]) as log:
@@ -126,7 +126,7 @@ def test_a_kill_in_the_middle_of_a_write_tears_the_line_and_repair_recovers(
     script = PRELUDE + textwrap.dedent(
         f"""
         import os, signal
-        from shuangsuiji import log as L
+        from shuangsuiji.log import logfile as L
 
         real_write = os.write
 

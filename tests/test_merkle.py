@@ -19,7 +19,7 @@ import ref_merkle as R
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from shuangsuiji import merkle as M
+from shuangsuiji.log import merkle as M
 
 # testonly.LeafInputs() and testonly.RootHashes() of transparency-dev/merkle (Apache-2.0).
 LEAVES = [

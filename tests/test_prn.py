@@ -16,8 +16,8 @@ import reference as R
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from shuangsuiji import prn
-from shuangsuiji.prn import id_bytes_array, prn_float, prn_hash, prn_key, siphash24
+from shuangsuiji.randomness import prn
+from shuangsuiji.randomness.prn import id_bytes_array, prn_float, prn_hash, prn_key, siphash24
 
 S_RFC = "0d42a5bded1bfc584f68b302b1a6204230fc7a6dbf2a6068b567181217797d18"  # RFC 3797 §6 sources
 S_128 = "000102030405060708090a0b0c0d0e0f"

@@ -24,7 +24,7 @@ import numpy.typing as npt
 import pytest
 from reference import prn_int
 
-from shuangsuiji.prn import id_bytes_array, prn_float, prn_hash
+from shuangsuiji.randomness.prn import id_bytes_array, prn_float, prn_hash
 
 N_IDS = 100_000
 N_SEEDS = 20_000

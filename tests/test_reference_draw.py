@@ -21,8 +21,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import shuangsuiji as ss
-from shuangsuiji import design as D
 from shuangsuiji import strategies as sst
+from shuangsuiji.sampling import designs as D
+from shuangsuiji.strategies.registries import weight_values
 
 SETTINGS = settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]
@@ -167,7 +168,7 @@ def test_rate_size_agrees(N: int, rate: float, rounding: str, minimum: int, cap:
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(sst._weights(), min_size=1, max_size=12), st.integers(0, 12))
+@given(st.lists(weight_values(), min_size=1, max_size=12), st.integers(0, 12))
 def test_capped_pi_agrees(w: list[float], n: int) -> None:
     n = min(n, sum(1 for x in w if x > 0))
     assert D.pips(np.array(w), n).tolist() == ref_draw.capped_pi(w, n)
@@ -198,7 +199,7 @@ def test_reference_reproduces_spec_vector() -> None:
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(sst._weights(), min_size=1, max_size=12), st.integers(1, 12))
+@given(st.lists(weight_values(), min_size=1, max_size=12), st.integers(1, 12))
 def test_quantize_agrees(w: list[float], n: int) -> None:
     """The 2**-64 grid, the deficit and its placement (ties by ID bytes) agree exactly."""
     n = min(n, sum(1 for x in w if x > 0))

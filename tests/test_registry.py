@@ -19,9 +19,9 @@ from hypothesis import strategies as st
 
 import shuangsuiji as ss
 from shuangsuiji import InputError
-from shuangsuiji._ids import _NONASCII_SPACE, Rows, duplicate_groups, ids_from_utf8
-from shuangsuiji.columns import Column
-from shuangsuiji.frames import _from_polars
+from shuangsuiji.registry.columns import Column
+from shuangsuiji.registry.dataframes import _from_polars
+from shuangsuiji.registry.ids import _NONASCII_SPACE, Rows, duplicate_groups, ids_from_utf8
 
 ROWS = [
     {"id": "91110000100000000A", "stratum": 1, "risk": "A", "weight": 1.5, "key": True},

@@ -12,7 +12,7 @@ import re
 import pytest
 
 import shuangsuiji as ss
-from shuangsuiji.seed import canonical_source, source_key_string
+from shuangsuiji.randomness.seed import canonical_source, source_key_string
 
 
 def _names(*fragments: str) -> str:

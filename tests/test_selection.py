@@ -45,7 +45,7 @@ def test_summary_matches_rows(drawn: tuple[ss.InclusionProbabilities, ss.Selecti
 def test_stratum_summaries_are_the_pi_tables_strata() -> None:
     # the commitment and verify publish this without building the per-unit π table
     from shuangsuiji import datasets
-    from shuangsuiji.draw import stratum_summaries
+    from shuangsuiji.sampling.engine import stratum_summaries
 
     targets, plan = datasets.province_labs(), datasets.demo_plan()
     expected = ss.inclusion_probabilities(plan, targets).strata

@@ -12,8 +12,8 @@ import pytest
 import reference as R
 
 import shuangsuiji as ss
-from shuangsuiji._hashing import uniform_int
-from shuangsuiji.prn import id_bytes_array, prn_float, prn_hash
+from shuangsuiji._util.hashing import uniform_int
+from shuangsuiji.randomness.prn import id_bytes_array, prn_float, prn_hash
 
 SPEC = (Path(__file__).resolve().parents[1] / "docs" / "spec.md").read_text(encoding="utf-8")
 

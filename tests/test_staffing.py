@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 import ref_assign as RA
 
-from shuangsuiji import staffing
-from shuangsuiji.preference import Streams, seat_label, seat_labels, uniform_below
-from shuangsuiji.prn import prn_key
-from shuangsuiji.seats import Seat, TaskNeeds, visit_rule
+from shuangsuiji.randomness.prn import prn_key
+from shuangsuiji.teams import solver as staffing
+from shuangsuiji.teams.seat_rankings import Streams, seat_label, seat_labels, uniform_below
+from shuangsuiji.teams.team_seats import Seat, TaskNeeds, visit_rule
 
 
 def _streams(n: int, sizes: list[int], cls: type[Streams] = Streams) -> Streams:

@@ -31,8 +31,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import shuangsuiji as ss
-from shuangsuiji.log import Checkpoint, Log
-from shuangsuiji.verify import load
+from shuangsuiji.campaign.verify import load
+from shuangsuiji.log.logfile import Checkpoint, Log
 
 
 @pytest.fixture(scope="module")

@@ -13,10 +13,10 @@ from campaign_helpers import COMMIT_TIME, DECLARATION, REVEAL_TIME, SEED, histor
 
 import shuangsuiji as ss
 from shuangsuiji import datasets
-from shuangsuiji._demo_pool import province_inspectors_records
-from shuangsuiji.cli import main
-from shuangsuiji.cli_campaign import write_csv
-from shuangsuiji.log import Log, read_log
+from shuangsuiji.cli.demo_year import write_csv
+from shuangsuiji.cli.main import main
+from shuangsuiji.datasets.officers import province_inspectors_records
+from shuangsuiji.log.logfile import Log, read_log
 
 
 @pytest.fixture(scope="module")

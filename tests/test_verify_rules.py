@@ -25,9 +25,9 @@ from campaign_helpers import (
 )
 
 import shuangsuiji as ss
-from shuangsuiji import canonical
-from shuangsuiji.campaign import Campaign
-from shuangsuiji.log import Checkpoint, Log, read_log
+from shuangsuiji.campaign.campaign import Campaign
+from shuangsuiji.log import canonical
+from shuangsuiji.log.logfile import Checkpoint, Log, read_log
 
 
 @pytest.fixture(scope="module")
@@ -145,7 +145,7 @@ def test_a_check_that_stops_short_is_reported_and_the_others_run(
         raise KeyError("surprise")
 
     # the name shuangsuiji.verify is the function; patch the module it comes from
-    monkeypatch.setattr(importlib.import_module("shuangsuiji.verify"), "_check_times", broken)
+    monkeypatch.setattr(importlib.import_module("shuangsuiji.campaign.verify"), "_check_times", broken)
     forged = forge(tmp_path, path, lambda e: e[5][1].__setitem__("outcome", "良好"))
     report = verify_log(forged)
     only(report, None, "log", "record times check stopped", "'surprise'", "other checks ran")

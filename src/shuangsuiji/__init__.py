@@ -6,23 +6,16 @@ Public names only; see docs/ for the guide and the specification.
 from __future__ import annotations
 
 from . import notices
-from .assign import assign
-from .assignment import ALGORITHM as ASSIGN_ALGORITHM
-from .assignment import Assignment
-from .campaign import Campaign
-from .draw import ALGORITHM, draw, inclusion_probabilities
+from ._util.version import __version__
+from .campaign import Campaign, Problem, Report, verify
 from .errors import InfeasibleError, InputError, LogError
-from .inspectors import Inspectors
 from .log import Checkpoint
-from .plan import Plan, Task
-from .publication import Publication
-from .randomness import Randomness
-from .registry import Targets
-from .seed import Seed
-from .selection import InclusionProbabilities, Selection
-from .verify import Problem, Report, verify
-
-__version__ = "0.1.0"
+from .plan import Plan, Publication, Task
+from .randomness import Randomness, Seed
+from .registry import Inspectors, Targets
+from .sampling import ALGORITHM, InclusionProbabilities, Selection, draw, inclusion_probabilities
+from .teams import ALGORITHM as ASSIGN_ALGORITHM
+from .teams import Assignment, assign
 
 __all__ = [
     "ALGORITHM",

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from ..errors import InputError
-from ..publication import (
+from ..plan.publication_rules import (
     DEFAULT_OUTCOMES,
     DEFAULT_PENALTIES,
     OUTCOME_LABELS_EN,

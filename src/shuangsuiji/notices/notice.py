@@ -287,7 +287,7 @@ def result_notice(
       comes from the record, else from ``targets``.
     - ``outcomes``, ``penalties``: the plan's sets (``plan["publication"]["outcomes"]``...), as
       a list of values or ``{value: English label}``; default
-      :data:`shuangsuiji.publication.DEFAULT_OUTCOMES` / ``DEFAULT_PENALTIES``, with their
+      :data:`shuangsuiji.plan.publication_rules.DEFAULT_OUTCOMES` / ``DEFAULT_PENALTIES``, with their
       English labels. A value outside its set is an InputError.
     """
     return _notices(
