@@ -703,3 +703,19 @@ def test_visits_from_assignment() -> None:
     sel = [{"task": r["task"], "id": r["id"], "inclusion_probability": 1.0} for r in records]
     n = nt.task_notice(sel, visits=visits, fmt="json")
     assert len(json_table(n.content, "team")["rows"]) == 4
+
+
+@pytest.mark.parametrize("kind", ["plan", "task", "result"])
+def test_each_notice_function_takes_its_builders_arguments(kind: str) -> None:
+    # The public functions pass their arguments to the document builders by name (notice._one),
+    # so the two signatures must agree: same positional and keyword names, same defaults.
+    import inspect
+
+    from shuangsuiji.notices import content, notice
+
+    public = inspect.signature(getattr(notice, f"{kind}_notice")).parameters
+    builder = inspect.signature(getattr(content, f"{kind}_document")).parameters
+    own = {"fmt", "redaction"}
+    assert [n for n in public if n not in own] == list(builder), kind
+    for name, p in builder.items():
+        assert public[name].kind == p.kind and public[name].default == p.default, name

@@ -16,14 +16,13 @@ in docs/spec.md §10. Two rules keep bodies exact and compact:
 
 from __future__ import annotations
 
-import datetime as _dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from ..errors import InputError
+from .._util.times import parse_date
 from ..log.canonical import number_text
 from ..sampling.selection import Selection, StratumSummary
 
@@ -144,15 +143,5 @@ def drawn_pairs(body: Mapping[str, Any]) -> dict[tuple[str, str], int]:
 
 def iso_date(value: Any, what: str) -> str:
     """``YYYY-MM-DD`` from a date or such text; datetimes are refused (a date is meant)."""
-    if isinstance(value, _dt.datetime):
-        raise InputError(f"{what}: {value!r} is a date-time; give the date (YYYY-MM-DD)")
-    if isinstance(value, _dt.date):
-        return value.isoformat()
-    if isinstance(value, str):
-        try:
-            if len(value) == 10:
-                return _dt.date.fromisoformat(value).isoformat()
-        except ValueError:
-            pass
-    raise InputError(f"{what}: {value!r} is not a date (YYYY-MM-DD)")
+    return parse_date(value, what).isoformat()
 

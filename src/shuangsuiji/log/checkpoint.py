@@ -16,10 +16,11 @@ from typing import Any
 
 import attrs
 
+from .._util.digests import is_sha256_hex
 from ..errors import InputError
 from . import canonical
 from .merkle import MerkleTree
-from .records import _HEX64, ZERO_HASH, LogProblem, Record
+from .records import ZERO_HASH, LogProblem, Record
 
 __all__ = ["CHECKPOINT_FORMAT", "Checkpoint", "check_checkpoint"]
 
@@ -105,7 +106,7 @@ class Checkpoint:
             raise InputError(f"checkpoint size {self.size!r} is not a non-negative integer")
         for name in ("root", "head"):
             value = getattr(self, name)
-            if not isinstance(value, str) or not _HEX64.match(value):
+            if not is_sha256_hex(value):
                 raise InputError(
                     f"checkpoint {name} {value!r} is not 64 lower-case hex digits (a SHA-256)"
                 )

@@ -9,7 +9,6 @@ SHA-256 of the previous line's bytes (no newline), 64 zeros for seq 0.
 from __future__ import annotations
 
 import datetime as _dt
-import functools
 import hashlib
 import json
 import re
@@ -18,6 +17,8 @@ from typing import Any, NamedTuple
 
 import attrs
 
+from .._util.digests import is_sha256_hex
+from .._util.times import check_time, parse_time
 from ..errors import InputError, LogError
 from . import canonical
 from .merkle import leaf_hash
@@ -28,11 +29,6 @@ ZERO_HASH = "0" * 64
 """``prev`` of record 0, and ``head`` of an empty log's checkpoint."""
 _KEYS = ("body", "prev", "seq", "time", "type")
 _TYPE = re.compile(r"[a-z][a-z0-9_.-]{0,63}\Z")
-_HEX64 = re.compile(r"[0-9a-f]{64}\Z")
-_TIME = re.compile(
-    r"([0-9]{4})-([0-9]{2})-([0-9]{2})(?:[Tt]([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.([0-9]{1,9}))?"
-    r"(?:[Zz]|([+-])([0-9]{2}):([0-9]{2})))?\Z"
-)
 
 
 class LogProblem(NamedTuple):
@@ -40,55 +36,6 @@ class LogProblem(NamedTuple):
 
     seq: int | None
     message: str
-
-
-# -- times ----------------------------------------------------------------------------------------
-@functools.lru_cache(maxsize=4096)  # records written together often share their time
-def check_time(text: str) -> str | None:
-    """Why ``text`` is not an RFC 3339 date or date-time with offset, or None when it is."""
-    m = _TIME.match(text)
-    if m is None:
-        return (
-            f"time {text[:40]!r} is not an RFC 3339 date-time with a UTC offset "
-            "(e.g. 2025-03-01T09:30:00+08:00) or a date (2025-03-01)"
-        )
-    y, mo, d, hh, mm, ss, _frac, _sign, oh, om = m.groups()
-    try:
-        _dt.date(int(y), int(mo), int(d))
-    except ValueError:
-        return f"time {text!r} has no such date"
-    if hh is not None and (int(hh) > 23 or int(mm) > 59 or int(ss) > 60):
-        return f"time {text!r} has no such time of day"
-    if oh is not None and (int(oh) > 23 or int(om) > 59):
-        return f"time {text!r} has no such UTC offset"
-    return None
-
-
-def parse_time(text: str) -> _dt.date | _dt.datetime | None:
-    """The moment a §9.1 ``time`` names: a ``date`` for a full-date, else an aware ``datetime``
-    (None when :func:`check_time` refuses ``text``).
-
-    Everything §9.1 allows is read: ``t`` and ``z`` in either case, up to nine fractional digits
-    (cut to microseconds, the resolution of ``datetime``) and a leap second ``:60``, read as the
-    last microsecond of its minute so that it stays in its minute and day (RFC 3339 §5.7).
-    """
-    if check_time(text) is not None:
-        return None
-    m = _TIME.match(text)
-    assert m is not None
-    y, mo, d, hh, mm, ss, frac, sign, oh, om = m.groups()
-    if hh is None:
-        return _dt.date(int(y), int(mo), int(d))
-    micro = int((frac or "").ljust(6, "0")[:6])
-    second = int(ss)
-    if second == 60:
-        second, micro = 59, 999_999
-    offset = _dt.timedelta(0)
-    if sign is not None:
-        offset = _dt.timedelta(hours=int(oh), minutes=int(om)) * (1 if sign == "+" else -1)
-    return _dt.datetime(
-        int(y), int(mo), int(d), int(hh), int(mm), second, micro, tzinfo=_dt.timezone(offset)
-    )
 
 
 def _time_text(time: object) -> str:
@@ -175,7 +122,7 @@ def _record(line: bytes, offset: int, guess: int) -> Record:
         extra = sorted(set(obj) - set(_KEYS))
         return bad(f"the record's keys are wrong (missing {missing}, unexpected {extra})", seq)
     prev, type_, time, body = obj["prev"], obj["type"], obj["time"], obj["body"]
-    if not isinstance(prev, str) or not _HEX64.match(prev):
+    if not is_sha256_hex(prev):
         return bad(f"prev {prev!r} is not 64 lower-case hex digits", seq)
     if not isinstance(type_, str) or not _TYPE.match(type_):
         return bad(f"type {type_!r} is not a record type name", seq)

@@ -8,12 +8,11 @@ registry), ``summary()`` (a Selection or InclusionProbabilities), ``visits()`` (
 
 from __future__ import annotations
 
-import datetime as _dt
 import math
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from .._util.times import parse_date
 from ..errors import InputError
 from .labels import LANGS
 
@@ -30,7 +29,6 @@ __all__ = [
     "str_list",
 ]
 
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def check_lang(lang: object) -> str:
@@ -124,12 +122,4 @@ def str_list(v: Any, where: str) -> tuple[str, ...]:
 
 def iso_date(v: Any, where: str) -> str:
     """An ISO date ``YYYY-MM-DD`` from a string or a ``datetime.date`` (a datetime is refused)."""
-    if isinstance(v, _dt.date) and not isinstance(v, _dt.datetime):
-        return v.isoformat()
-    if isinstance(v, str) and _ISO_DATE.fullmatch(v):
-        try:
-            _dt.date.fromisoformat(v)
-            return v
-        except ValueError:
-            pass
-    raise InputError(f"{where}: {v!r} is not a date; give an ISO date such as '2026-03-31'")
+    return parse_date(v, where).isoformat()

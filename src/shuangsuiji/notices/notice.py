@@ -168,6 +168,17 @@ def _notices(
     return out
 
 
+def _one(kind: str, given: Mapping[str, Any], positional: Sequence[str]) -> Notice:
+    """One notice from a public function's arguments (its ``locals()``): ``positional`` go to
+    the document builder in order, ``lang``, ``fmt`` and ``redaction`` are the notice's own, and
+    every other argument goes to the builder by name. So each keyword is written once, in the
+    public signature (a test checks that it matches the builder's)."""
+    own = (*positional, "lang", "fmt", "redaction")
+    inputs = {k: v for k, v in given.items() if k not in own}
+    args = tuple(given[k] for k in positional)
+    return _notices(kind, args, inputs, (given["lang"],), (given["fmt"],), given["redaction"])[0]
+
+
 def plan_notice(
     plan: Any,
     summary: Any,
@@ -196,21 +207,7 @@ def plan_notice(
       "name": "drand"}``.
     - ``commitment``: ``{"seq": n, "root": hex}`` of the commitment record, when known.
     """
-    return _notices(
-        "plan",
-        (plan, summary),
-        {
-            "registries": registries,
-            "randomness": randomness,
-            "commitment": commitment,
-            "issuer": issuer,
-            "date": date,
-            "title": title,
-        },
-        (lang,),
-        (fmt,),
-        redaction,
-    )[0]
+    return _one("plan", locals(), ("plan", "summary"))
 
 
 def task_notice(
@@ -245,24 +242,7 @@ def task_notice(
       read by nobody: a public notice shows unit, name and certificate.
     - ``seed``: the revealed seed: its hex, ``{"hex", "key_string"}`` or a Seed.
     """
-    return _notices(
-        "task",
-        (selection,),
-        {
-            "targets": targets,
-            "columns": columns,
-            "column_labels": column_labels,
-            "visits": visits,
-            "plan_name": plan_name,
-            "seed": seed,
-            "issuer": issuer,
-            "date": date,
-            "title": title,
-        },
-        (lang,),
-        (fmt,),
-        redaction,
-    )[0]
+    return _one("task", locals(), ("selection",))
 
 
 def result_notice(
@@ -290,22 +270,7 @@ def result_notice(
       :data:`shuangsuiji.plan.publication_rules.DEFAULT_OUTCOMES` / ``DEFAULT_PENALTIES``, with their
       English labels. A value outside its set is an InputError.
     """
-    return _notices(
-        "result",
-        (results,),
-        {
-            "targets": targets,
-            "outcomes": outcomes,
-            "penalties": penalties,
-            "plan_name": plan_name,
-            "issuer": issuer,
-            "date": date,
-            "title": title,
-        },
-        (lang,),
-        (fmt,),
-        redaction,
-    )[0]
+    return _one("result", locals(), ("results",))
 
 
 def render_all(

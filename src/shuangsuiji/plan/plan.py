@@ -12,12 +12,12 @@ from __future__ import annotations
 import datetime as _dt
 import difflib
 import math
-import re
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
 import attrs
 
+from .._util.times import parse_date
 from ..errors import InputError
 from .publication_rules import Publication
 
@@ -35,7 +35,6 @@ __all__ = [
 ]
 
 DEFAULT_GENERAL_MAX_RATE = 0.10
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 Rounding = Literal["ceil", "round", "random"]
 Allocation = Literal["proportional", "equal", "neyman"]
@@ -233,17 +232,8 @@ class Cooloff:
         col = d["column"]
         if not isinstance(col, str) or not col:
             raise InputError(f"{_where(task, 'cooloff.column')}: give the date column name")
-        as_of = d["as_of"]
-        try:
-            # fromisoformat alone accepts 20240630 and week dates on Python >= 3.11
-            if not isinstance(as_of, str) or not _ISO_DATE.fullmatch(as_of):
-                raise ValueError
-            _dt.date.fromisoformat(as_of)
-        except ValueError:
-            raise InputError(
-                f"{_where(task, 'cooloff.as_of')}: {as_of!r} is not an ISO date (YYYY-MM-DD)"
-            ) from None
-        out = cls(col, _count(d["days"], task, "cooloff.days"), str(as_of))
+        as_of = _iso(d["as_of"], task, "cooloff.as_of")
+        out = cls(col, _count(d["days"], task, "cooloff.days"), as_of)
         try:
             out.cutoff  # noqa: B018 - computed now so an impossible date fails at plan time
         except OverflowError:
@@ -290,14 +280,8 @@ class Match:
         return {"column": self.column, "who": self.who}
 
 
-def _iso(v: Any, task: str, key: str) -> str:
-    try:
-        if not isinstance(v, str) or not _ISO_DATE.fullmatch(v):
-            raise ValueError
-        _dt.date.fromisoformat(v)
-    except ValueError:
-        raise InputError(f"{_where(task, key)}: {v!r} is not an ISO date (YYYY-MM-DD)") from None
-    return v
+def _iso(v: Any, task: str | None, key: str) -> str:
+    return parse_date(v, _where(task, key)).isoformat()
 
 
 @attrs.frozen

@@ -39,6 +39,7 @@ from typing import Any
 
 import attrs
 
+from .._util.times import parse_date
 from ..errors import InputError
 
 __all__ = [
@@ -99,27 +100,13 @@ _KEYS = (
 )
 DEFAULT_UTC_OFFSET = "+08:00"
 _OFFSET = re.compile(r"([+-])([0-9]{2}):([0-9]{2})\Z")
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-
-def parse_date(value: Any, what: str) -> _dt.date:
-    """A calendar date from ``YYYY-MM-DD`` text or a ``date``; anything else is an InputError."""
-    if isinstance(value, _dt.datetime):
-        return value.date()
-    if isinstance(value, _dt.date):
-        return value
-    if isinstance(value, str) and _ISO_DATE.fullmatch(value.strip()):
-        try:
-            return _dt.date.fromisoformat(value.strip())
-        except ValueError:
-            pass
-    raise InputError(f"{what}: {value!r} is not a date (YYYY-MM-DD)")
 
 
 def _dates(value: Any, key: str) -> tuple[str, ...]:
     if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
         raise InputError(f"plan key 'publication.{key}': expected a list of dates (YYYY-MM-DD)")
-    days = sorted({parse_date(v, f"plan key 'publication.{key}'") for v in value})
+    what = f"plan key 'publication.{key}'"
+    days = sorted({parse_date(v, what, allow_time=True) for v in value})
     return tuple(d.isoformat() for d in days)
 
 

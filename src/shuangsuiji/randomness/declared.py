@@ -22,74 +22,23 @@ from __future__ import annotations
 
 import datetime as _dt
 import hashlib
-import re
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
 import attrs
 
+from .._util.digests import is_sha256_hex
+from .._util.times import before, day_of, parse_moment
 from ..errors import InputError
-from ..log.records import parse_time
 from .seed import Seed, source_key_string
 
 __all__ = ["Randomness", "before", "day_of", "parse_moment"]
 
 Kind = Literal["sources", "beacon", "undeclared"]
-_HEX64 = re.compile(r"[0-9a-f]{64}")
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-
-def parse_moment(value: Any, what: str) -> _dt.date | _dt.datetime:
-    """A date (``YYYY-MM-DD``) or an ISO 8601 date-time with a UTC offset, from text or a value.
-
-    Every ``time`` a log may hold (RFC 3339 as docs/spec.md §9.1 allows: ``t``/``z`` in either
-    case, fractions, a leap second) is read; so are ISO 8601 forms such as ``2026-01-09T15:00+08:00``.
-
-    Naive date-times are refused: comparing them with logged times would silently assume a zone.
-    """
-    if isinstance(value, _dt.datetime):
-        if value.tzinfo is None:
-            raise InputError(f"{what}: {value!r} has no time zone; give an aware datetime")
-        return value
-    if isinstance(value, _dt.date):
-        return value
-    if not isinstance(value, str):
-        raise InputError(f"{what}: expected an ISO date or date-time, got {value!r}")
-    text = value.strip()
-    logged = parse_time(text)  # every form a log's time may take (docs/spec.md §9.1)
-    if logged is not None:
-        return logged
-    try:
-        if _DATE.fullmatch(text):
-            return _dt.date.fromisoformat(text)
-        moment = _dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        raise InputError(f"{what}: {value!r} is not an ISO date (YYYY-MM-DD) or date-time") from None
-    if moment.tzinfo is None:
-        raise InputError(f"{what}: {value!r} has no UTC offset; write e.g. '2026-01-09T15:00+08:00'")
-    return moment
 
 
 def _iso(value: _dt.date | _dt.datetime) -> str:
     return value.isoformat()
-
-
-def day_of(m: _dt.date | _dt.datetime, tz: _dt.tzinfo | None = None) -> _dt.date:
-    """The calendar day of moment ``m``: a date is itself; a date-time's day is taken in ``tz``
-    (the publication time zone, docs/spec.md §10.7), or in its own offset when ``tz`` is None."""
-    if isinstance(m, _dt.datetime):
-        return (m if tz is None else m.astimezone(tz)).date()
-    return m
-
-
-def before(
-    a: _dt.date | _dt.datetime, b: _dt.date | _dt.datetime, tz: _dt.tzinfo | None = None
-) -> bool:
-    """Whether moment ``a`` is strictly before ``b``: two date-times as instants; otherwise as
-    days, a date-time's day taken in ``tz`` (see :func:`day_of`)."""
-    if isinstance(a, _dt.datetime) and isinstance(b, _dt.datetime):
-        return a < b
-    return day_of(a, tz) < day_of(b, tz)
 
 
 @attrs.frozen
@@ -148,7 +97,7 @@ class Randomness:
         ``known_after`` is optional: the round's time (drand: genesis + (round − 1) · period),
         for the same ordering checks as for sources.
         """
-        if not isinstance(chain_hash, str) or not _HEX64.fullmatch(chain_hash.strip().lower()):
+        if not isinstance(chain_hash, str) or not is_sha256_hex(chain_hash.strip().lower()):
             raise InputError(
                 f"Randomness.beacon: chain hash {chain_hash!r} is not 64 hex digits"
             )

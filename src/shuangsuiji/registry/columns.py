@@ -32,6 +32,8 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from .._util.arrays import readonly
+
 __all__ = ["COLUMN_KINDS", "Column", "ColumnKind", "is_missing"]
 
 MISSING = "(missing)"  # how a missing value is written in stratum labels
@@ -44,11 +46,6 @@ _INT64_MAX = 2**63 - 1
 _FLOAT_EXACT = 2**53
 # pandas.NA and NaT are recognised by type name so that pandas need not be imported.
 _MISSING_TYPE_NAMES = frozenset({"NAType", "NaTType"})
-
-
-def _readonly(a: npt.NDArray[Any]) -> npt.NDArray[Any]:
-    a.setflags(write=False)
-    return a
 
 
 def is_missing(v: Any) -> bool:
@@ -108,7 +105,7 @@ class Column:
     """
 
     kind: ColumnKind
-    data: npt.NDArray[Any] = attrs.field(converter=_readonly)
+    data: npt.NDArray[Any] = attrs.field(converter=readonly)
     categories: tuple[str, ...] = ()
 
     def __len__(self) -> int:

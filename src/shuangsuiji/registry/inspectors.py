@@ -55,6 +55,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from .._util.arrays import readonly_bytes, readonly_vector
 from .._util.hashing import tagged_sha256
 from ..errors import InputError
 from .columns import Column, is_missing
@@ -107,22 +108,11 @@ _FIX = {
 }
 
 
+_ARRAY = readonly_vector("Inspectors arrays")
+_IDS = readonly_bytes("Inspectors ID arrays")
+
+
 # -- small helpers ---------------------------------------------------------------------------------
-def _ro(a: npt.NDArray[Any]) -> npt.NDArray[Any]:
-    a = np.asarray(a)
-    if a.ndim != 1:
-        raise TypeError("Inspectors arrays must be one-dimensional")
-    a.setflags(write=False)
-    return a
-
-
-def _ro_ids(a: npt.NDArray[np.bytes_]) -> npt.NDArray[np.bytes_]:
-    a = _ro(a)
-    if a.dtype.kind != "S":
-        raise TypeError("ID arrays must be numpy S (bytes) arrays")
-    return a
-
-
 class _Bad(Exception):
     """One bad value: why it is bad (the caller adds row, ID, column and value)."""
 
@@ -417,19 +407,19 @@ class Inspectors:
     """
 
     id_column: str
-    id_bytes: npt.NDArray[np.bytes_] = attrs.field(repr=False, converter=_ro_ids)
-    name: npt.NDArray[np.object_] = attrs.field(repr=False, converter=_ro)
-    unit: npt.NDArray[np.object_] = attrs.field(repr=False, converter=_ro)
-    region: npt.NDArray[np.object_] = attrs.field(repr=False, converter=_ro)
-    certificate: npt.NDArray[np.object_] = attrs.field(repr=False, converter=_ro)
-    is_expert: npt.NDArray[np.bool_] = attrs.field(repr=False, converter=_ro)
-    active: npt.NDArray[np.bool_] = attrs.field(repr=False, converter=_ro)
-    capacity: npt.NDArray[np.int64] = attrs.field(repr=False, converter=_ro)
+    id_bytes: npt.NDArray[np.bytes_] = attrs.field(repr=False, converter=_IDS)
+    name: npt.NDArray[np.object_] = attrs.field(repr=False, converter=_ARRAY)
+    unit: npt.NDArray[np.object_] = attrs.field(repr=False, converter=_ARRAY)
+    region: npt.NDArray[np.object_] = attrs.field(repr=False, converter=_ARRAY)
+    certificate: npt.NDArray[np.object_] = attrs.field(repr=False, converter=_ARRAY)
+    is_expert: npt.NDArray[np.bool_] = attrs.field(repr=False, converter=_ARRAY)
+    active: npt.NDArray[np.bool_] = attrs.field(repr=False, converter=_ARRAY)
+    capacity: npt.NDArray[np.int64] = attrs.field(repr=False, converter=_ARRAY)
     fields: tuple[str, ...] = attrs.field(repr=False, converter=tuple)
-    qual_indptr: npt.NDArray[np.int64] = attrs.field(repr=False, converter=_ro)
-    qual_codes: npt.NDArray[np.int32] = attrs.field(repr=False, converter=_ro)
-    conflict_indptr: npt.NDArray[np.int64] = attrs.field(repr=False, converter=_ro)
-    conflict_ids: npt.NDArray[np.bytes_] = attrs.field(repr=False, converter=_ro_ids)
+    qual_indptr: npt.NDArray[np.int64] = attrs.field(repr=False, converter=_ARRAY)
+    qual_codes: npt.NDArray[np.int32] = attrs.field(repr=False, converter=_ARRAY)
+    conflict_indptr: npt.NDArray[np.int64] = attrs.field(repr=False, converter=_ARRAY)
+    conflict_ids: npt.NDArray[np.bytes_] = attrs.field(repr=False, converter=_IDS)
     columns: Mapping[str, Column] = attrs.field(factory=dict, repr=False, converter=_frozen_columns)
     source: str | None = attrs.field(default=None, kw_only=True, repr=False)
 

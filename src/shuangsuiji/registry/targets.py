@@ -19,19 +19,12 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from .._util.arrays import readonly, readonly_bytes
 from ..errors import InputError
 from .columns import Column
 from .ids import Rows, canonical_id, check_ids
 
 __all__ = ["Targets"]
-
-
-def _readonly_ids(a: npt.NDArray[np.bytes_]) -> npt.NDArray[np.bytes_]:
-    a = np.asarray(a)
-    if a.ndim != 1 or a.dtype.kind != "S":
-        raise TypeError("id_bytes must be a one-dimensional numpy S (bytes) array")
-    a.setflags(write=False)
-    return a
 
 
 def _frozen_columns(m: Mapping[str, Column]) -> Mapping[str, Column]:
@@ -76,7 +69,7 @@ class Targets:
     """
 
     id_column: str
-    id_bytes: npt.NDArray[np.bytes_] = attrs.field(repr=False, converter=_readonly_ids)
+    id_bytes: npt.NDArray[np.bytes_] = attrs.field(repr=False, converter=readonly_bytes("id_bytes"))
     columns: Mapping[str, Column] = attrs.field(repr=False, converter=_frozen_columns)
     source: str | None = attrs.field(default=None, kw_only=True, repr=False)
 
@@ -218,8 +211,7 @@ class Targets:
                 f"weight column {column!r} has {bad.size} value(s) that are not finite "
                 f"non-negative numbers: {shown}{more}"
             )
-        w.setflags(write=False)
-        return w
+        return readonly(w)
 
     # -- derived registries and export --------------------------------------------------------
     def select(self, rows: npt.ArrayLike) -> Targets:

@@ -12,17 +12,13 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from .._util.arrays import readonly
 from ..randomness.prn import prn_float
 
 if TYPE_CHECKING:
     from ..registry.targets import Targets
 
 __all__ = ["InclusionProbabilities", "Selection", "StratumSummary"]
-
-
-def _ro(a: npt.NDArray[Any]) -> npt.NDArray[Any]:
-    a.setflags(write=False)
-    return a
 
 
 @attrs.frozen
@@ -103,23 +99,23 @@ class InclusionProbabilities(_Table):
     """
 
     tasks: tuple[str, ...]
-    task_index: npt.NDArray[np.int32] = attrs.field(converter=_ro)
-    stratum_index: npt.NDArray[np.int32] = attrs.field(converter=_ro)  # into ``strata``
-    id_bytes: npt.NDArray[np.bytes_] = attrs.field(converter=_ro)
-    pi: npt.NDArray[np.float64] = attrs.field(converter=_ro)
+    task_index: npt.NDArray[np.int32] = attrs.field(converter=readonly)
+    stratum_index: npt.NDArray[np.int32] = attrs.field(converter=readonly)  # into ``strata``
+    id_bytes: npt.NDArray[np.bytes_] = attrs.field(converter=readonly)
+    pi: npt.NDArray[np.float64] = attrs.field(converter=readonly)
     strata: tuple[StratumSummary, ...]
 
     @functools.cached_property
     def stratum(self) -> npt.NDArray[np.object_]:
         """Each row's stratum label."""
         labels = np.array([s.stratum for s in self.strata], dtype=object)
-        return _ro(labels[self.stratum_index])
+        return readonly(labels[self.stratum_index])
 
     @functools.cached_property
     def ids(self) -> npt.NDArray[np.object_]:
         """IDs as str, in table order."""
         out = np.array([b.decode("utf-8") for b in self.id_bytes.tolist()], dtype=object)
-        return _ro(out)
+        return readonly(out)
 
     def __len__(self) -> int:
         return int(self.pi.shape[0])
@@ -152,12 +148,12 @@ class Selection(_Table):
     seed_hex: str
     algorithm: str
     tasks: tuple[str, ...]
-    task_index: npt.NDArray[np.int32] = attrs.field(converter=_ro)
-    stratum: npt.NDArray[np.object_] = attrs.field(converter=_ro)
-    ids: npt.NDArray[np.object_] = attrs.field(converter=_ro)
-    rows: npt.NDArray[np.intp] = attrs.field(converter=_ro)
-    pi: npt.NDArray[np.float64] = attrs.field(converter=_ro)
-    prn_int: npt.NDArray[np.uint64] = attrs.field(converter=_ro)
+    task_index: npt.NDArray[np.int32] = attrs.field(converter=readonly)
+    stratum: npt.NDArray[np.object_] = attrs.field(converter=readonly)
+    ids: npt.NDArray[np.object_] = attrs.field(converter=readonly)
+    rows: npt.NDArray[np.intp] = attrs.field(converter=readonly)
+    pi: npt.NDArray[np.float64] = attrs.field(converter=readonly)
+    prn_int: npt.NDArray[np.uint64] = attrs.field(converter=readonly)
     strata: tuple[StratumSummary, ...]
     # The registry the draw was made from (``rows`` index into it), so that the second random
     # (assign) can read the targets' columns. Not part of equality or the records.

@@ -7,22 +7,20 @@ class when the task gives class rates. Cells are numbered in the order of their 
 
 from __future__ import annotations
 
-import datetime as _dt
 import functools
-import re
 from typing import Any
 
 import attrs
 import numpy as np
 import numpy.typing as npt
 
+from .._util.times import not_a_date, to_date
 from ..errors import InputError
 from ..plan.plan import Task
 from ..registry.columns import MISSING, Column
 from ..registry.targets import Targets
 
 _CHUNK = 1 << 16
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ][0-9:.+\-Z]*)?")
 
 __all__ = ["Cells", "cells_of", "class_groups", "eligible_rows"]
 
@@ -65,16 +63,13 @@ def eligible_rows(task: Task, targets: Targets) -> npt.NDArray[np.intp]:
         cutoff = c.cutoff
         recent = np.zeros(len(column.categories) + 1, bool)
         for i, text in enumerate(column.categories):
-            try:
-                if not _ISO_DATE.fullmatch(text):
-                    raise ValueError
-                day = _dt.date.fromisoformat(text[:10])
-            except ValueError:
+            day = to_date(text, allow_time=True)
+            if day is None:
                 rows = _first_rows(column.data == i)
-                raise InputError(
-                    f"task {task.name!r}, key 'cooloff.column': column {c.column!r} has "
-                    f"{text!r} (row {rows}), which is not an ISO date YYYY-MM-DD"
-                ) from None
+                raise not_a_date(
+                    f"task {task.name!r}, key 'cooloff.column': column {c.column!r}, row {rows}",
+                    text,
+                )
             recent[i] = day > cutoff
         mask &= ~recent[column.data]
     return np.flatnonzero(mask)

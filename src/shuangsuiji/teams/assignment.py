@@ -16,6 +16,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from .._util.arrays import readonly
 from ..errors import InputError
 
 if TYPE_CHECKING:
@@ -24,12 +25,6 @@ if TYPE_CHECKING:
 __all__ = ["ALGORITHM", "Assignment", "PoolResult"]
 
 ALGORITHM = "shuangsuiji-assign/1"
-
-
-def _ro(a: npt.NDArray[Any]) -> npt.NDArray[Any]:
-    a = np.asarray(a)
-    a.setflags(write=False)
-    return a
 
 
 @attrs.frozen
@@ -74,22 +69,22 @@ class Assignment:
     task_items: tuple[tuple[str, ...], ...]
     visit_ids: tuple[str, ...]
     visit_targets: tuple[str, ...]
-    visit_task_indptr: npt.NDArray[np.int64] = attrs.field(converter=_ro)
-    visit_task_list: npt.NDArray[np.intp] = attrs.field(converter=_ro)
-    team_indptr: npt.NDArray[np.int64] = attrs.field(converter=_ro)
-    member_rows: npt.NDArray[np.intp] = attrs.field(converter=_ro)
-    member_id_bytes: npt.NDArray[np.bytes_] = attrs.field(converter=_ro)
-    member_is_expert: npt.NDArray[np.bool_] = attrs.field(converter=_ro)
-    member_names: npt.NDArray[np.object_] = attrs.field(converter=_ro)
-    member_units: npt.NDArray[np.object_] = attrs.field(converter=_ro)
-    member_certificates: npt.NDArray[np.object_] = attrs.field(converter=_ro)
-    target_ids: npt.NDArray[np.bytes_] = attrs.field(converter=_ro)
-    inspector_ids: npt.NDArray[np.bytes_] = attrs.field(converter=_ro)
-    recusal_target: npt.NDArray[np.int64] = attrs.field(converter=_ro)
-    recusal_inspector: npt.NDArray[np.int64] = attrs.field(converter=_ro)
-    recusal_requested: npt.NDArray[np.bool_] = attrs.field(converter=_ro)
+    visit_task_indptr: npt.NDArray[np.int64] = attrs.field(converter=readonly)
+    visit_task_list: npt.NDArray[np.intp] = attrs.field(converter=readonly)
+    team_indptr: npt.NDArray[np.int64] = attrs.field(converter=readonly)
+    member_rows: npt.NDArray[np.intp] = attrs.field(converter=readonly)
+    member_id_bytes: npt.NDArray[np.bytes_] = attrs.field(converter=readonly)
+    member_is_expert: npt.NDArray[np.bool_] = attrs.field(converter=readonly)
+    member_names: npt.NDArray[np.object_] = attrs.field(converter=readonly)
+    member_units: npt.NDArray[np.object_] = attrs.field(converter=readonly)
+    member_certificates: npt.NDArray[np.object_] = attrs.field(converter=readonly)
+    target_ids: npt.NDArray[np.bytes_] = attrs.field(converter=readonly)
+    inspector_ids: npt.NDArray[np.bytes_] = attrs.field(converter=readonly)
+    recusal_target: npt.NDArray[np.int64] = attrs.field(converter=readonly)
+    recusal_inspector: npt.NDArray[np.int64] = attrs.field(converter=readonly)
+    recusal_requested: npt.NDArray[np.bool_] = attrs.field(converter=readonly)
     pools: tuple[PoolResult, ...]
-    loads: npt.NDArray[np.int64] = attrs.field(converter=_ro)  # per registry row
+    loads: npt.NDArray[np.int64] = attrs.field(converter=readonly)  # per registry row
     inspectors: Inspectors | None = attrs.field(default=None, kw_only=True, repr=False)
 
     # -- shape ------------------------------------------------------------------------------------

@@ -16,20 +16,19 @@ is an :class:`~shuangsuiji.InputError` naming its index, key and value.
 from __future__ import annotations
 
 import datetime as _dt
-import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
+from .._util.times import parse_date
 from ..errors import InputError
 from ..registry.dataframes import table_kind
 from ..registry.ids import canonical_id
 
 __all__ = ["iso_day", "read_history", "read_recusals", "rows_of"]
 
-_DATE = re.compile(r"(\d{4}-\d{2}-\d{2})(?:[T ].*)?", re.DOTALL)
 _SHOW = 3
 
 
@@ -54,19 +53,9 @@ def rows_of(obj: Any, what: str) -> list[Any]:
 
 
 def iso_day(value: Any, where: str) -> str:
-    """``YYYY-MM-DD`` of a date or of date text (a time after ``T`` or a space is ignored)."""
-    if isinstance(value, _dt.datetime):
-        return value.date().isoformat()
-    if isinstance(value, _dt.date):
-        return value.isoformat()
-    if isinstance(value, str):
-        m = _DATE.fullmatch(value)
-        if m:
-            try:
-                return _dt.date.fromisoformat(m.group(1)).isoformat()
-            except ValueError:
-                pass
-    raise InputError(f"{where}: {value!r} is not a date (YYYY-MM-DD)")
+    """``YYYY-MM-DD`` of a date, a date-time or date text (a time after ``T`` or a space is
+    ignored: history often comes from spreadsheets and DataFrames)."""
+    return parse_date(value, where, allow_time=True).isoformat()
 
 
 def _fields(row: Any, names: Sequence[str], where: str) -> list[Any]:
