@@ -55,7 +55,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from .._util.arrays import readonly_bytes, readonly_vector
+from .._util.arrays import readonly_vector
 from .._util.hashing import tagged_sha256
 from ..errors import InputError
 from .columns import Column, is_missing
@@ -108,8 +108,12 @@ _FIX = {
 }
 
 
-_ARRAY = readonly_vector("Inspectors arrays")
-_IDS = readonly_bytes("Inspectors ID arrays")
+def _array(a: Any) -> npt.NDArray[Any]:
+    return readonly_vector(a, "Inspectors arrays")
+
+
+def _ids(a: Any) -> npt.NDArray[np.bytes_]:
+    return readonly_vector(a, "Inspectors ID arrays", kind="S")
 
 
 # -- small helpers ---------------------------------------------------------------------------------
@@ -407,19 +411,19 @@ class Inspectors:
     """
 
     id_column: str
-    id_bytes: npt.NDArray[np.bytes_] = attrs.field(repr=False, converter=_IDS)
-    name: npt.NDArray[np.object_] = attrs.field(repr=False, converter=_ARRAY)
-    unit: npt.NDArray[np.object_] = attrs.field(repr=False, converter=_ARRAY)
-    region: npt.NDArray[np.object_] = attrs.field(repr=False, converter=_ARRAY)
-    certificate: npt.NDArray[np.object_] = attrs.field(repr=False, converter=_ARRAY)
-    is_expert: npt.NDArray[np.bool_] = attrs.field(repr=False, converter=_ARRAY)
-    active: npt.NDArray[np.bool_] = attrs.field(repr=False, converter=_ARRAY)
-    capacity: npt.NDArray[np.int64] = attrs.field(repr=False, converter=_ARRAY)
+    id_bytes: npt.NDArray[np.bytes_] = attrs.field(repr=False, converter=_ids)
+    name: npt.NDArray[np.object_] = attrs.field(repr=False, converter=_array)
+    unit: npt.NDArray[np.object_] = attrs.field(repr=False, converter=_array)
+    region: npt.NDArray[np.object_] = attrs.field(repr=False, converter=_array)
+    certificate: npt.NDArray[np.object_] = attrs.field(repr=False, converter=_array)
+    is_expert: npt.NDArray[np.bool_] = attrs.field(repr=False, converter=_array)
+    active: npt.NDArray[np.bool_] = attrs.field(repr=False, converter=_array)
+    capacity: npt.NDArray[np.int64] = attrs.field(repr=False, converter=_array)
     fields: tuple[str, ...] = attrs.field(repr=False, converter=tuple)
-    qual_indptr: npt.NDArray[np.int64] = attrs.field(repr=False, converter=_ARRAY)
-    qual_codes: npt.NDArray[np.int32] = attrs.field(repr=False, converter=_ARRAY)
-    conflict_indptr: npt.NDArray[np.int64] = attrs.field(repr=False, converter=_ARRAY)
-    conflict_ids: npt.NDArray[np.bytes_] = attrs.field(repr=False, converter=_IDS)
+    qual_indptr: npt.NDArray[np.int64] = attrs.field(repr=False, converter=_array)
+    qual_codes: npt.NDArray[np.int32] = attrs.field(repr=False, converter=_array)
+    conflict_indptr: npt.NDArray[np.int64] = attrs.field(repr=False, converter=_array)
+    conflict_ids: npt.NDArray[np.bytes_] = attrs.field(repr=False, converter=_ids)
     columns: Mapping[str, Column] = attrs.field(factory=dict, repr=False, converter=_frozen_columns)
     source: str | None = attrs.field(default=None, kw_only=True, repr=False)
 

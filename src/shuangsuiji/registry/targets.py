@@ -19,7 +19,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from .._util.arrays import readonly, readonly_bytes
+from .._util.arrays import readonly, readonly_vector
 from ..errors import InputError
 from .columns import Column
 from .ids import Rows, canonical_id, check_ids
@@ -55,6 +55,10 @@ def find_id(id_bytes: npt.NDArray[np.bytes_], value: object) -> int | None:
     return int(hits[0]) if hits.size else None
 
 
+def _id_bytes(a: Any) -> npt.NDArray[np.bytes_]:
+    return readonly_vector(a, "id_bytes", kind="S")
+
+
 @attrs.frozen(eq=False)
 class Targets:
     """An immutable registry of inspection targets keyed by a unique string ID.
@@ -69,7 +73,7 @@ class Targets:
     """
 
     id_column: str
-    id_bytes: npt.NDArray[np.bytes_] = attrs.field(repr=False, converter=readonly_bytes("id_bytes"))
+    id_bytes: npt.NDArray[np.bytes_] = attrs.field(repr=False, converter=_id_bytes)
     columns: Mapping[str, Column] = attrs.field(repr=False, converter=_frozen_columns)
     source: str | None = attrs.field(default=None, kw_only=True, repr=False)
 
