@@ -25,14 +25,15 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Sequence
+import types
+from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
 import attrs
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["COLUMN_KINDS", "Column", "ColumnKind", "is_missing"]
+__all__ = ["COLUMN_KINDS", "Column", "ColumnKind", "frozen_columns", "is_missing"]
 
 MISSING = "(missing)"  # how a missing value is written in stratum labels
 
@@ -270,3 +271,8 @@ class Column:
         if self.kind == "str":
             raise TypeError("text column")
         return self.data.astype(np.float64)
+
+
+def frozen_columns(m: Mapping[str, Column]) -> Mapping[str, Column]:
+    """A read-only copy of a registry's extra columns (the attrs converter of both registries)."""
+    return types.MappingProxyType(dict(m))

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import functools
 import os
-import types
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -20,7 +19,10 @@ import numpy as np
 import numpy.typing as npt
 
 from ..errors import InputError
-from .columns import Column
+from . import dataframes as frames
+from .columns import Column, frozen_columns
+from .files import read_csv, read_parquet
+from .fingerprint import registry_fingerprint
 from .ids import Rows, canonical_id, check_ids
 
 __all__ = ["Targets"]
@@ -32,10 +34,6 @@ def _readonly_ids(a: npt.NDArray[np.bytes_]) -> npt.NDArray[np.bytes_]:
         raise TypeError("id_bytes must be a one-dimensional numpy S (bytes) array")
     a.setflags(write=False)
     return a
-
-
-def _frozen_columns(m: Mapping[str, Column]) -> Mapping[str, Column]:
-    return types.MappingProxyType(dict(m))
 
 
 def ids_text(
@@ -77,7 +75,7 @@ class Targets:
 
     id_column: str
     id_bytes: npt.NDArray[np.bytes_] = attrs.field(repr=False, converter=_readonly_ids)
-    columns: Mapping[str, Column] = attrs.field(repr=False, converter=_frozen_columns)
+    columns: Mapping[str, Column] = attrs.field(repr=False, converter=frozen_columns)
     source: str | None = attrs.field(default=None, kw_only=True, repr=False)
 
     def __attrs_post_init__(self) -> None:
@@ -119,8 +117,6 @@ class Targets:
         column by column with numpy/Arrow, never row by row; their index is ignored.
         Raises InputError naming the row (0-based index) or column at fault.
         """
-        from . import dataframes as frames
-
         if frames.table_kind(rows) is not None:
             return cls._checked(id, frames.from_table(rows, id))
         if isinstance(rows, (str, bytes)):
@@ -135,8 +131,6 @@ class Targets:
         cls, ids: Iterable[Any], columns: Mapping[str, Any], id: str = "id"
     ) -> Targets:
         """From an ID sequence and a mapping of column name to values (list, array or Column)."""
-        from . import dataframes as frames
-
         return cls._checked(id, frames.from_column_data(ids, columns, id))
 
     @classmethod
@@ -144,15 +138,11 @@ class Targets:
         cls, path: str | os.PathLike[str], id: str = "id", *, delimiter: str = ","
     ) -> Targets:
         """From a UTF-8 CSV file (BOM optional); see :mod:`shuangsuiji.registry.files` for the contract."""
-        from .files import read_csv
-
         return cls._checked(id, read_csv(path, id, delimiter=delimiter), os.fspath(path))
 
     @classmethod
     def from_parquet(cls, path: str | os.PathLike[str], id: str = "id") -> Targets:
         """From a Parquet file (needs the ``arrow`` extra: ``pip install "shuangsuiji[arrow]"``)."""
-        from .files import read_parquet
-
         return cls._checked(id, read_parquet(path, id), os.fspath(path))
 
     # -- access -------------------------------------------------------------------------------
@@ -251,9 +241,7 @@ class Targets:
 
     def to_pandas(self) -> Any:
         """A pandas DataFrame (the ``pandas`` extra); text columns as Categorical."""
-        from .dataframes import require
-
-        pd = require("pandas", "Targets.to_pandas")
+        pd = frames.require("pandas", "Targets.to_pandas")
         data: dict[str, Any] = {self.id_column: np.array(self.ids(), dtype=object)}
         for k, c in self.columns.items():
             if c.kind == "str":
@@ -266,6 +254,4 @@ class Targets:
     def fingerprint(self) -> str:
         """Hex SHA-256 of the canonical, row-order independent serialisation of all columns
         (docs/fingerprint.md); computed on first access."""
-        from .fingerprint import registry_fingerprint
-
         return registry_fingerprint(self.id_column, self.id_bytes, self.columns)
