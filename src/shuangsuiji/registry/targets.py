@@ -2,7 +2,7 @@
 
 Columnar inside: IDs are a fixed-width array of their UTF-8 bytes, every other column a
 :class:`~shuangsuiji.registry.columns.Column`. Records, DataFrames, Arrow tables and files are accepted at
-the edge and validated there (:mod:`.frames`, :mod:`.files`); bad input raises
+the edge and validated there (:mod:`.dataframes`, :mod:`.files`); bad input raises
 :class:`InputError` naming the culprit. Rows in messages are 0-based indexes for in-memory input
 and 1-based data rows ("row 5 of 'x.csv'") for files.
 """
