@@ -5,7 +5,10 @@ Stage: independent of the registries; a plan is plain data that round-trips thro
 because it is what gets published. May import :mod:`shuangsuiji._util` and
 :mod:`shuangsuiji.errors` only.
 
-- :mod:`.plan`: :class:`Plan`, :class:`Task` and their parts, validated strictly;
+- :mod:`.plan`: :class:`Plan` and :class:`Task`, validated strictly (and :func:`as_plan`);
+- :mod:`.parts`: a task's parts: :class:`Size`, :class:`Risk`, :class:`Cooloff`, :class:`Team`,
+  :class:`Match`;
+- :mod:`.checks`: the validation helpers, whose messages name the task and key at fault;
 - :mod:`.publication_rules`: :class:`Publication` (what a result may say, and by when).
 """
 

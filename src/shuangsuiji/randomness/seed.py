@@ -35,10 +35,6 @@ _INT_TOKENS = re.compile(r"[0-9]+(?:[\s,;，、]+[0-9]+)*")  # ASCII digits, no 
 _SPLIT = re.compile(r"[\s,;，、]+")
 
 
-def _canonical_int(tok: str) -> str:
-    return str(int(tok))
-
-
 def canonical_source(source: str | int | Sequence[int]) -> str:
     """One source in RFC 3797 canonical form, including its terminating ``/``.
 

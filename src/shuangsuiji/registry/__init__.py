@@ -5,9 +5,13 @@ Stage: the first. Columns of numpy arrays, read from records, DataFrames, Arrow 
 CSV/Parquet files, with row-order-independent fingerprints. May import :mod:`shuangsuiji._util`
 and :mod:`shuangsuiji.errors` only.
 
-- :mod:`.targets` / :mod:`.inspectors`: the registry classes;
+- :mod:`.targets` / :mod:`.inspectors`: the registry classes (:mod:`.inspectors` states the
+  inspector column rules);
+- :mod:`.inspector_input`: the inspectors' input routes (records, tables, CSV) and header checks;
+- :mod:`.inspector_rows`: the inspectors' row validation and columnar (CSR) build;
+- :mod:`.inspector_cells`: one inspector value parsed (text, lists, capacity, active, role);
 - :mod:`.columns`: one typed column and the missing-value rules;
-- :mod:`.ids`: IDs as UTF-8 bytes, their checks and duplicate messages;
+- :mod:`.ids`: IDs as UTF-8 bytes, their checks and the duplicate-ID message of both registries;
 - :mod:`.dataframes` / :mod:`.files`: the readers (pandas, polars, Arrow; CSV, Parquet);
 - :mod:`.fingerprint`: the registry fingerprint (docs/fingerprint.md);
 - :mod:`.uscc`: check characters of the unified social credit code (GB 32100-2015).

@@ -25,7 +25,8 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Sequence
+import types
+from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
 import attrs
@@ -34,7 +35,7 @@ import numpy.typing as npt
 
 from .._util.arrays import readonly
 
-__all__ = ["COLUMN_KINDS", "Column", "ColumnKind", "is_missing"]
+__all__ = ["COLUMN_KINDS", "Column", "ColumnKind", "frozen_columns", "is_missing"]
 
 MISSING = "(missing)"  # how a missing value is written in stratum labels
 
@@ -267,3 +268,8 @@ class Column:
         if self.kind == "str":
             raise TypeError("text column")
         return self.data.astype(np.float64)
+
+
+def frozen_columns(m: Mapping[str, Column]) -> Mapping[str, Column]:
+    """A read-only copy of a registry's extra columns (the attrs converter of both registries)."""
+    return types.MappingProxyType(dict(m))

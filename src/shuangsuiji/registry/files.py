@@ -33,7 +33,7 @@ from .columns import Column
 from .dataframes import Parsed, from_arrow, missing_id_column, require
 from .ids import Rows, ids_from_objects
 
-__all__ = ["infer_text_column", "read_csv", "read_parquet", "read_parquet_table"]
+__all__ = ["decode_utf8", "infer_text_column", "read_csv", "read_parquet", "read_parquet_table"]
 
 _INT = re.compile(r"[+-]?(?:0|[1-9][0-9]*)").fullmatch
 _NUM = re.compile(r"[+-]?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?").fullmatch
@@ -63,7 +63,9 @@ def _floats(values: Sequence[str]) -> np.ndarray:
     return np.array([float(v) if v != "" else math.nan for v in values], np.float64)
 
 
-def _decode(data: bytes, name: str) -> str:
+def decode_utf8(data: bytes, name: str) -> str:
+    """A CSV file's bytes as text: UTF-8 with an optional BOM (removed); anything else is an
+    InputError naming the file, the first bad byte, its offset and line."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as e:
@@ -80,7 +82,7 @@ def read_csv(path: str | os.PathLike[str], id: str, *, delimiter: str = ",") -> 
     """Parse a registry CSV file (see the module docstring for the contract)."""
     name = os.fspath(path)
     with open(path, "rb") as f:
-        text = _decode(f.read(), name)
+        text = decode_utf8(f.read(), name)
     rows = Rows(name)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:

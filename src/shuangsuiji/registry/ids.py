@@ -21,6 +21,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..errors import InputError
+from .columns import is_missing
 
 __all__ = [
     "Rows",
@@ -30,6 +31,7 @@ __all__ = [
     "ids_from_ints",
     "ids_from_objects",
     "ids_from_utf8",
+    "refuse_duplicates",
 ]
 
 _SHOW = 5  # how many culprits a message lists before "and N more"
@@ -84,8 +86,6 @@ def canonical_id(value: Any) -> str | None:
 
 
 def _refuse_types(values: Sequence[Any], bad: Sequence[int], column: str, rows: Rows) -> None:
-    from .columns import is_missing
-
     missing = [i for i in bad if is_missing(values[i])]
     if missing:
         raise InputError(
@@ -262,6 +262,12 @@ def check_ids(idb: npt.NDArray[np.bytes_], column: str, rows: Rows) -> None:
             f"{bad.size} empty or whitespace-padded ID(s) in column {column!r}: {shown}"
             f"{_more(bad.size)}. IDs are compared exactly; strip them in the source data"
         )
+    refuse_duplicates(idb, column, rows, "target")
+
+
+def refuse_duplicates(idb: npt.NDArray[np.bytes_], column: str, rows: Rows, who: str) -> None:
+    """Refuse duplicated IDs, naming up to five of them with their rows; ``who`` is what one
+    row is (``"target"``, ``"inspector"``). The one duplicate message of both registries."""
     groups = duplicate_groups(idb)
     if groups:
         shown = "; ".join(
@@ -269,5 +275,5 @@ def check_ids(idb: npt.NDArray[np.bytes_], column: str, rows: Rows) -> None:
         )
         raise InputError(
             f"{len(groups)} duplicated ID(s) in column {column!r}: {shown}{_more(len(groups))}. "
-            "Each target must appear once"
+            f"Each {who} must appear once"
         )

@@ -40,15 +40,9 @@ messages name the row, the person's ID, the column and the value.
 
 from __future__ import annotations
 
-import csv
-import difflib
 import functools
-import io
-import math
 import os
-import re
-import types
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import attrs
@@ -58,11 +52,24 @@ import numpy.typing as npt
 from .._util.arrays import readonly_vector
 from .._util.hashing import tagged_sha256
 from ..errors import InputError
-from .columns import Column, is_missing
-from .dataframes import check_names, require, row_names
+from . import dataframes as frames
+from .columns import Column, frozen_columns
 from .files import read_parquet_table
-from .ids import Rows, canonical_id, check_ids, duplicate_groups, ids_from_objects
-from .targets import _frozen_columns, find_id, ids_text
+from .fingerprint import registry_fingerprint
+from .ids import Rows
+from .inspector_cells import ROLES, SEPARATORS
+from .inspector_input import (
+    OPTIONAL_COLUMNS,
+    REQUIRED_COLUMNS,
+    STANDARD_COLUMNS,
+    RawInspectors,
+    raw_from_csv,
+    raw_from_rows,
+    raw_from_table,
+    standard_headers,
+)
+from .inspector_rows import inspector_arrays
+from .targets import find_id, ids_text
 
 __all__ = [
     "INSPECTORS_FINGERPRINT_TAG",
@@ -74,40 +81,10 @@ __all__ = [
     "Inspectors",
 ]
 
-REQUIRED_COLUMNS: tuple[str, ...] = (
-    "name",
-    "unit",
-    "region",
-    "qualifications",
-    "role",
-    "certificate",
-)
-OPTIONAL_COLUMNS: tuple[str, ...] = ("capacity", "conflicts", "active")
-STANDARD_COLUMNS: tuple[str, ...] = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
-# Accepted spellings of the two roles (English compared case-insensitively).
-ROLES: Mapping[str, str] = types.MappingProxyType(
-    {"officer": "officer", "expert": "expert", "执法人员": "officer", "专家": "expert"}
-)
-SEPARATORS: tuple[str, ...] = (";", "\uff1b")  # ";" and the full-width "；"
 INSPECTORS_FINGERPRINT_TAG = "shuangsuiji/inspectors/v1"
 
-_SPLIT = re.compile("[;\uff1b]")
-_DIGITS = re.compile(r"[0-9]+").fullmatch
-_TRUE = frozenset({"true", "1", "yes", "是"})
-_FALSE = frozenset({"false", "0", "no", "否"})
-_INT64_MAX = 2**63 - 1
-_SHOW = 3  # culprits listed per message before "and N more"
-_LIST_TYPES = (list, tuple, set, frozenset, np.ndarray)
-# What fixes a bad value, by column (appended to the message).
-_FIX = {
-    "capacity": ". A capacity is a whole number >= 0 (the most visits in this plan); leave it "
-    "empty for no limit",
-    "active": ". Write true/false, 1/0, yes/no or 是/否; leave the column out if everyone is active",
-    "qualifications": ". Give a list of fields or one string with entries separated by ';'",
-    "conflicts": ". Give a list of target IDs or one string with IDs separated by ';'",
-}
 
-
+# -- small helpers ---------------------------------------------------------------------------------
 def _array(a: Any) -> npt.NDArray[Any]:
     return readonly_vector(a, "Inspectors arrays")
 
@@ -116,275 +93,9 @@ def _ids(a: Any) -> npt.NDArray[np.bytes_]:
     return readonly_vector(a, "Inspectors ID arrays", kind="S")
 
 
-# -- small helpers ---------------------------------------------------------------------------------
-class _Bad(Exception):
-    """One bad value: why it is bad (the caller adds row, ID, column and value)."""
-
-
-def _text(v: Any) -> str | None:
-    """A standard text value, trimmed; None when missing or blank."""
-    if is_missing(v):
-        return None
-    if isinstance(v, str):
-        s = v.strip()
-        return s or None
-    text = canonical_id(v)  # integers in decimal, as IDs are
-    if text is None:
-        raise _Bad(f"a {type(v).__name__} is not text: convert the column to text first")
-    return text
-
-
-def _entry(v: Any, ids: bool) -> str:
-    if isinstance(v, str):
-        s = v.strip()
-    elif is_missing(v):
-        raise _Bad("a list entry is missing")
-    else:
-        text = canonical_id(v)
-        if text is None:
-            why = "is ambiguous as an ID" if ids else "is not text"
-            raise _Bad(f"entry {v!r} ({type(v).__name__}) {why}: convert it to text first")
-        s = text
-    if not s:
-        raise _Bad("an entry is empty")
-    if _SPLIT.search(s):
-        raise _Bad(f"entry {s!r} contains a separator (';' or '；'): give one entry per item")
-    if "\x00" in s:
-        raise _Bad(f"entry {s!r} contains a NUL character")
-    return s
-
-
-def _entries(v: Any, ids: bool) -> list[str]:
-    """A list cell (list, tuple, set, array, or a ';'/'；'-separated string) as sorted entries."""
-    if isinstance(v, str):
-        if not v.strip():
-            return []
-        parts = [p.strip() for p in _SPLIT.split(v)]
-        if not all(parts):
-            raise _Bad(
-                "an entry is empty (two separators in a row, or one at the start or end): "
-                "remove the extra ';'"
-            )
-        items = [_entry(p, ids) for p in parts]
-    elif isinstance(v, _LIST_TYPES):
-        items = [_entry(x, ids) for x in (v.tolist() if isinstance(v, np.ndarray) else v)]
-    elif is_missing(v):
-        return []
-    elif canonical_id(v) is not None:  # one integer: a one-entry list
-        items = [_entry(v, ids)]
-    else:
-        raise _Bad(
-            f"a {type(v).__name__} is not a list: give a list of entries or a ';'-separated string"
-        )
-    return sorted(set(items), key=lambda s: s.encode("utf-8"))
-
-
-def _capacity(v: Any) -> int:
-    """-1 for missing (no limit), else a whole number >= 0."""
-    if is_missing(v):
-        return -1
-    if isinstance(v, (bool, np.bool_)):
-        raise _Bad("a bool is not a capacity")
-    if isinstance(v, str):
-        s = v.strip()
-        if not s:
-            return -1
-        if not _DIGITS(s):
-            raise _Bad("not a whole number >= 0")
-        n = int(s)
-    elif isinstance(v, (int, np.integer)):
-        n = int(v)
-    elif isinstance(v, (float, np.floating)):
-        f = float(v)
-        if not math.isfinite(f):
-            raise _Bad("not finite")
-        if not f.is_integer():
-            raise _Bad("not a whole number")
-        n = int(f)
-    else:
-        raise _Bad(f"a {type(v).__name__} is not a number")
-    if n < 0:
-        raise _Bad("negative")
-    if n > _INT64_MAX:
-        raise _Bad("too large")
-    return n
-
-
-def _active(v: Any) -> bool:
-    if is_missing(v):
-        raise _Bad("missing (leave the column out if everyone is active)")
-    if isinstance(v, (bool, np.bool_)):
-        return bool(v)
-    if isinstance(v, (int, np.integer, float, np.floating)) and v in (0, 1):
-        return bool(v == 1)
-    if isinstance(v, str):
-        s = v.strip().casefold()
-        if s in _TRUE:
-            return True
-        if s in _FALSE:
-            return False
-    raise _Bad("not one of true/false, 1/0, yes/no, 是/否")
-
-
-def _role(v: Any) -> str:
-    if is_missing(v) or (isinstance(v, str) and not v.strip()):
-        raise _Bad("missing: every person needs a role")
-    if isinstance(v, str):
-        s = v.strip()
-        role = ROLES.get(s.casefold() if s.isascii() else s)
-        if role is not None:
-            return role
-    raise _Bad("not a role: use 'officer' or 'expert' (or 执法人员 / 专家)")
-
-
-# -- parsing -----------------------------------------------------------------------------------
-@attrs.frozen
-class _Raw:
-    """What every input route yields: IDs, per-row Python values of the standard columns
-    present, the extra columns, and how to name rows and columns in messages."""
-
-    id_column: str
-    id_bytes: npt.NDArray[np.bytes_]
-    values: dict[str, list[Any]]  # standard name -> raw value per row
-    headers: dict[str, str]  # standard name -> the input's column name
-    extras: dict[str, Column]
-    rows: Rows
-    input_columns: list[str]
-
-
-def _headers(names: Mapping[str, str] | None, id: str) -> dict[str, str]:
-    """Standard name -> input column name (identity unless ``names`` says otherwise)."""
-    out = {s: s for s in STANDARD_COLUMNS}
-    for k, v in (names or {}).items():
-        if k not in out:
-            raise InputError(
-                f"names= maps {k!r}, which is not a standard inspector column; the standard "
-                f"columns are {list(STANDARD_COLUMNS)}"
-            )
-        if not isinstance(v, str) or not v:
-            raise InputError(f"names= must map {k!r} to a column name (text), not {v!r}")
-        out[k] = v
-    used = list(out.values())
-    for h in used:
-        if used.count(h) > 1:
-            raise InputError(f"names= maps two standard columns to the same column {h!r}")
-    if id in used:
-        std = next(k for k, v in out.items() if v == id)
-        raise InputError(
-            f"the ID column {id!r} is also the {std!r} column; inspectors need their own ID column"
-        )
-    return out
-
-
-def _split_names(
-    input_columns: Sequence[Any], id: str, headers: Mapping[str, str]
-) -> tuple[dict[str, str], list[str]]:
-    """(standard name -> input column, for those present; extra column names), checked."""
-    cols = check_names(input_columns, id)
-    seen = set(cols)
-    present = {s: h for s, h in headers.items() if h in seen}
-    missing = [headers[s] for s in REQUIRED_COLUMNS if s not in present]
-    if missing:
-        first = missing[0]
-        near = difflib.get_close_matches(first, [c for c in cols if c not in present.values()], 1)
-        hint = f" (did you mean {near[0]!r}? map it with names=)" if near else ""
-        raise InputError(
-            f"required inspector column(s) {missing} not found{hint}; columns are {cols}. "
-            f"Inspectors need {list(REQUIRED_COLUMNS)} (names= maps them to other headers)"
-        )
-    renamed = {s for s, h in headers.items() if h != s}
-    for c in cols:
-        if c in renamed and c not in present.values():
-            raise InputError(
-                f"column {c!r} is a standard inspector column name but names= maps "
-                f"{c!r} to {headers[c]!r}; rename or drop one of them"
-            )
-    extras = [c for c in cols if c != id and c not in present.values()]
-    return present, extras
-
-
-def _ids_of(values: list[Any], id: str, rows: Rows) -> npt.NDArray[np.bytes_]:
-    missing = [i for i, v in enumerate(values) if is_missing(v)]
-    if missing:
-        raise InputError(
-            f"missing ID in column {id!r} at {rows.at(missing)}: every inspector needs an ID"
-        )
-    return ids_from_objects(values, id, rows)
-
-
-def _from_rows(rows_in: Iterable[Mapping[str, Any]], id: str, headers: dict[str, str]) -> _Raw:
-    rows = list(rows_in)
-    names = row_names(rows, "inspectors")
-    present, extras = _split_names(names, id, headers)
-    rws = Rows()
-    idb = _ids_of([r.get(id) for r in rows], id, rws)
-    values = {s: [r.get(h) for r in rows] for s, h in present.items()}
-    cols = {k: Column.from_values([r.get(k) for r in rows]) for k in extras}
-    return _Raw(id, idb, values, present, cols, rws, names)
-
-
-def _from_table(obj: Any, kind: str, id: str, headers: dict[str, str], rows: Rows) -> _Raw:
-    """pandas, polars or Arrow: standard columns as Python values, extras by the vectorised
-    Targets rules (:mod:`.frames`)."""
-    from . import dataframes as frames
-
-    if kind in ("pandas", "polars"):
-        names = list(obj.columns)
-    else:
-        pa = frames.require("pyarrow", "an Arrow table")
-        if isinstance(obj, pa.RecordBatch):
-            obj = pa.Table.from_batches([obj])
-        names = list(obj.column_names)
-    present, extras = _split_names(names, id, headers)
-
-    def values(name: str) -> list[Any]:
-        if kind == "pandas":
-            return list(obj[name].tolist())
-        if kind == "polars":
-            return list(obj.get_column(name).to_list())
-        return list(obj.column(name).to_pylist())
-
-    n = len(obj) if kind != "arrow" else obj.num_rows
-    if n == 0:
-        raise InputError("no inspectors: the input has no rows, the registry is empty")
-    idb = _ids_of(values(id), id, rows)
-    std = {s: values(h) for s, h in present.items()}
-    cols: dict[str, Column] = {}
-    if extras:
-        keep = [id, *extras]
-        if kind == "pandas":
-            _, cols = frames.from_table(obj[keep], id)
-        elif kind == "polars":
-            _, cols = frames.from_table(obj.select(keep), id)
-        else:
-            _, cols = frames.from_arrow(obj.select(keep), id, rows)
-    return _Raw(id, idb, std, present, cols, rows, names)
-
-
-def _from_csv(
-    path: str | os.PathLike[str], id: str, headers: dict[str, str], delimiter: str
-) -> _Raw:
-    """The file is parsed by :func:`files.read_csv` (its contract and messages); the standard
-    columns are then taken as the raw text of their cells, so that e.g. a certificate column of
-    digits or a conflicts column of integer IDs keeps its text exactly."""
-    from .files import _decode, read_csv
-
-    name = os.fspath(path)
-    idb, cols = read_csv(path, id, delimiter=delimiter)
-    with open(path, "rb") as f:
-        text = _decode(f.read(), name)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    header = next(reader)
-    records = list(reader)
-    present, extras = _split_names(header, id, headers)
-    values = {s: [rec[header.index(h)] or None for rec in records] for s, h in present.items()}
-    return _Raw(id, idb, values, present, {k: cols[k] for k in extras}, Rows(name), header)
-
-
-def _csr(lists: list[list[str]]) -> tuple[npt.NDArray[np.int64], list[str]]:
-    indptr = np.zeros(len(lists) + 1, np.int64)
-    indptr[1:] = np.cumsum([len(x) for x in lists])
-    return indptr, [x for xs in lists for x in xs]
+def _str_tuple(values: Iterable[str]) -> tuple[str, ...]:
+    # a typed ``tuple``: mypy's attrs plugin cannot solve the bare generic converter
+    return tuple(values)
 
 
 @attrs.frozen(eq=False)
@@ -419,12 +130,12 @@ class Inspectors:
     is_expert: npt.NDArray[np.bool_] = attrs.field(repr=False, converter=_array)
     active: npt.NDArray[np.bool_] = attrs.field(repr=False, converter=_array)
     capacity: npt.NDArray[np.int64] = attrs.field(repr=False, converter=_array)
-    fields: tuple[str, ...] = attrs.field(repr=False, converter=tuple)
+    fields: tuple[str, ...] = attrs.field(repr=False, converter=_str_tuple)
     qual_indptr: npt.NDArray[np.int64] = attrs.field(repr=False, converter=_array)
     qual_codes: npt.NDArray[np.int32] = attrs.field(repr=False, converter=_array)
     conflict_indptr: npt.NDArray[np.int64] = attrs.field(repr=False, converter=_array)
     conflict_ids: npt.NDArray[np.bytes_] = attrs.field(repr=False, converter=_ids)
-    columns: Mapping[str, Column] = attrs.field(factory=dict, repr=False, converter=_frozen_columns)
+    columns: Mapping[str, Column] = attrs.field(factory=dict, repr=False, converter=frozen_columns)
     source: str | None = attrs.field(default=None, kw_only=True, repr=False)
 
     def __attrs_post_init__(self) -> None:
@@ -479,18 +190,16 @@ class Inspectors:
         ``;``-separated strings. Raises InputError naming the row (0-based index), ID, column
         and value at fault.
         """
-        from . import dataframes as frames
-
-        headers = _headers(names, id)
+        headers = standard_headers(names, id)
         kind = frames.table_kind(rows)
         if kind is not None:
-            return cls._build(_from_table(rows, kind, id, headers, Rows()))
+            return cls._build(raw_from_table(rows, kind, id, headers, Rows()))
         if isinstance(rows, (str, bytes)):
             raise InputError(
                 "rows must be an iterable of mappings, not a string; for a file use "
                 "Inspectors.from_csv or Inspectors.from_parquet"
             )
-        return cls._build(_from_rows(rows, id, headers))
+        return cls._build(raw_from_rows(rows, id, headers))
 
     @classmethod
     def from_csv(
@@ -506,131 +215,38 @@ class Inspectors:
         List cells are ``;``- or ``；``-separated. Non-UTF-8 input is refused with the byte
         offset of the first bad byte. Rows in messages are 1-based data rows.
         """
-        headers = _headers(names, id)
-        return cls._build(_from_csv(path, id, headers, delimiter), os.fspath(path))
+        headers = standard_headers(names, id)
+        return cls._build(raw_from_csv(path, id, headers, delimiter), os.fspath(path))
 
     @classmethod
     def from_parquet(
         cls, path: str | os.PathLike[str], id: str = "id", *, names: Mapping[str, str] | None = None
     ) -> Inspectors:
         """From a Parquet file (needs the ``arrow`` extra); list columns may be Arrow lists."""
-        headers = _headers(names, id)
+        headers = standard_headers(names, id)
         table = read_parquet_table(path)
         name = os.fspath(path)
-        return cls._build(_from_table(table, "arrow", id, headers, Rows(name)), name)
+        return cls._build(raw_from_table(table, "arrow", id, headers, Rows(name)), name)
 
     @classmethod
-    def _build(cls, raw: _Raw, source: str | None = None) -> Inspectors:
-        idb, rows = raw.id_bytes, raw.rows
-        n = idb.shape[0]
-        if n == 0:
-            where = f"file {source!r}" if source else "the input"
-            raise InputError(f"no inspectors: {where} has no rows, the registry is empty")
-        groups = duplicate_groups(idb)
-        if groups:
-            shown = "; ".join(
-                f"{bytes(idb[g[0]]).decode('utf-8')!r} at {rows.at(g.tolist())}" for g in groups[:5]
-            )
-            more = f"; and {len(groups) - 5} more" if len(groups) > 5 else ""
-            raise InputError(
-                f"{len(groups)} duplicated ID(s) in column {raw.id_column!r}: {shown}{more}. "
-                "Each inspector must appear once"
-            )
-        check_ids(idb, raw.id_column, rows)
-        ids = [b.decode("utf-8") for b in idb.tolist()]
-
-        def parse(std: str, fn: Any) -> list[Any]:
-            """``fn`` on every value of a standard column; all failures in one message."""
-            out: list[Any] = []
-            bad: list[tuple[int, Any, str]] = []
-            for i, v in enumerate(raw.values[std]):
-                try:
-                    out.append(fn(v))
-                except _Bad as e:
-                    bad.append((i, v, str(e)))
-                    out.append(None)
-            if bad:
-                raise _error(raw.headers[std], bad, _FIX.get(std, ""))
-            return out
-
-        def _error(col: str, bad: list[tuple[int, Any, str]], fix: str = "") -> InputError:
-            shown = "; ".join(
-                f"{v!r} at {rows.at(i)}, ID {ids[i]!r}: {why}" for i, v, why in bad[:_SHOW]
-            )
-            more = f"; and {len(bad) - _SHOW} more" if len(bad) > _SHOW else ""
-            return InputError(f"{len(bad)} bad value(s) in column {col!r}: {shown}{more}{fix}")
-
-        roles = parse("role", _role)
-        expert = np.array([r == "expert" for r in roles], bool)
-        texts = {s: parse(s, _text) for s in ("name", "unit", "region", "certificate")}
-        for s in ("name", "unit", "region", "certificate"):
-            need = range(n) if s in ("name", "unit") else (i for i in range(n) if not expert[i])
-            holes = [i for i in need if texts[s][i] is None]
-            if holes:
-                who = "every person" if s in ("name", "unit") else "every officer"
-                fix = {
-                    "name": "a name",
-                    "unit": "a unit (department or bureau)",
-                    "region": "a region (only experts may leave it empty)",
-                    "certificate": "an enforcement certificate number (执法证号)",
-                }[s]
-                raise _error(
-                    raw.headers[s],
-                    [(i, raw.values[s][i], f"missing: {who} needs {fix}") for i in holes],
-                )
-        certs: dict[str, int] = {}
-        for i, c in enumerate(texts["certificate"]):
-            if c is not None:
-                if c in certs:
-                    j = certs[c]
-                    raise InputError(
-                        f"certificate {c!r} in column {raw.headers['certificate']!r} is held by "
-                        f"{rows.at(j)}, ID {ids[j]!r} and {rows.at(i)}, ID {ids[i]!r}: a "
-                        "certificate number belongs to one person"
-                    )
-                certs[c] = i
-        quals = parse("qualifications", functools.partial(_entries, ids=False))
-        conflicts = (
-            parse("conflicts", functools.partial(_entries, ids=True))
-            if "conflicts" in raw.values
-            else [[] for _ in range(n)]
-        )
-        capacity = (
-            np.array(parse("capacity", _capacity), np.int64)
-            if "capacity" in raw.values
-            else np.full(n, -1, np.int64)
-        )
-        active = (
-            np.array(parse("active", _active), bool) if "active" in raw.values else np.ones(n, bool)
-        )
-
-        fields = sorted({q for qs in quals for q in qs})
-        code = {f: k for k, f in enumerate(fields)}
-        qual_indptr, flat = _csr(quals)
-        qual_codes = np.array([code[q] for q in flat], np.int32)
-        conflict_indptr, cflat = _csr(conflicts)
-        conflict_ids = np.array([c.encode("utf-8") for c in cflat], dtype="S")
-        if conflict_ids.size == 0:
-            conflict_ids = np.zeros(0, "S1")
-
-        def obj(values: list[str | None]) -> npt.NDArray[np.object_]:
-            return np.array([v or "" for v in values], dtype=object)
-
+    def _build(cls, raw: RawInspectors, source: str | None = None) -> Inspectors:
+        """Validate and build (:mod:`.inspector_rows`); the extra columns are kept as read."""
+        a = inspector_arrays(raw, source)
         return cls(
             raw.id_column,
-            idb,
-            obj(texts["name"]),
-            obj(texts["unit"]),
-            obj(texts["region"]),
-            obj(texts["certificate"]),
-            expert,
-            active,
-            capacity,
-            fields,
-            qual_indptr,
-            qual_codes,
-            conflict_indptr,
-            conflict_ids,
+            a.id_bytes,
+            a.name,
+            a.unit,
+            a.region,
+            a.certificate,
+            a.is_expert,
+            a.active,
+            a.capacity,
+            a.fields,
+            a.qual_indptr,
+            a.qual_codes,
+            a.conflict_indptr,
+            a.conflict_ids,
             raw.extras,
             source=source,
         )
@@ -745,7 +361,7 @@ class Inspectors:
     def to_pandas(self) -> Any:
         """A pandas DataFrame (the ``pandas`` extra): lists in object columns, capacity as
         nullable ``Int64`` (NA = no limit), text extras as Categorical."""
-        pd = require("pandas", "Inspectors.to_pandas")
+        pd = frames.require("pandas", "Inspectors.to_pandas")
         std = self._standard_lists()
         data: dict[str, Any] = {self.id_column: np.array(self.ids(), dtype=object)}
         for k in STANDARD_COLUMNS:
@@ -788,7 +404,5 @@ class Inspectors:
     def fingerprint(self) -> str:
         """Hex SHA-256 of the registry's contents, independent of row order and of the input's
         headers and forms (docs/fingerprint.md, "Inspectors"); computed on first access."""
-        from .fingerprint import registry_fingerprint
-
         inner = registry_fingerprint(self.id_column, self.id_bytes, self.canonical_columns())
         return tagged_sha256(INSPECTORS_FINGERPRINT_TAG, bytes.fromhex(inner)).hex()

@@ -2,7 +2,7 @@
 
 Columnar inside: IDs are a fixed-width array of their UTF-8 bytes, every other column a
 :class:`~shuangsuiji.registry.columns.Column`. Records, DataFrames, Arrow tables and files are accepted at
-the edge and validated there (:mod:`.frames`, :mod:`.files`); bad input raises
+the edge and validated there (:mod:`.dataframes`, :mod:`.files`); bad input raises
 :class:`InputError` naming the culprit. Rows in messages are 0-based indexes for in-memory input
 and 1-based data rows ("row 5 of 'x.csv'") for files.
 """
@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import functools
 import os
-import types
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -21,14 +20,17 @@ import numpy.typing as npt
 
 from .._util.arrays import readonly, readonly_vector
 from ..errors import InputError
-from .columns import Column
+from . import dataframes as frames
+from .columns import Column, frozen_columns
+from .files import read_csv, read_parquet
+from .fingerprint import registry_fingerprint
 from .ids import Rows, canonical_id, check_ids
 
 __all__ = ["Targets"]
 
 
-def _frozen_columns(m: Mapping[str, Column]) -> Mapping[str, Column]:
-    return types.MappingProxyType(dict(m))
+def _id_bytes(a: Any) -> npt.NDArray[np.bytes_]:
+    return readonly_vector(a, "id_bytes", kind="S")
 
 
 def ids_text(
@@ -55,10 +57,6 @@ def find_id(id_bytes: npt.NDArray[np.bytes_], value: object) -> int | None:
     return int(hits[0]) if hits.size else None
 
 
-def _id_bytes(a: Any) -> npt.NDArray[np.bytes_]:
-    return readonly_vector(a, "id_bytes", kind="S")
-
-
 @attrs.frozen(eq=False)
 class Targets:
     """An immutable registry of inspection targets keyed by a unique string ID.
@@ -74,7 +72,7 @@ class Targets:
 
     id_column: str
     id_bytes: npt.NDArray[np.bytes_] = attrs.field(repr=False, converter=_id_bytes)
-    columns: Mapping[str, Column] = attrs.field(repr=False, converter=_frozen_columns)
+    columns: Mapping[str, Column] = attrs.field(repr=False, converter=frozen_columns)
     source: str | None = attrs.field(default=None, kw_only=True, repr=False)
 
     def __attrs_post_init__(self) -> None:
@@ -116,8 +114,6 @@ class Targets:
         column by column with numpy/Arrow, never row by row; their index is ignored.
         Raises InputError naming the row (0-based index) or column at fault.
         """
-        from . import dataframes as frames
-
         if frames.table_kind(rows) is not None:
             return cls._checked(id, frames.from_table(rows, id))
         if isinstance(rows, (str, bytes)):
@@ -132,8 +128,6 @@ class Targets:
         cls, ids: Iterable[Any], columns: Mapping[str, Any], id: str = "id"
     ) -> Targets:
         """From an ID sequence and a mapping of column name to values (list, array or Column)."""
-        from . import dataframes as frames
-
         return cls._checked(id, frames.from_column_data(ids, columns, id))
 
     @classmethod
@@ -141,15 +135,11 @@ class Targets:
         cls, path: str | os.PathLike[str], id: str = "id", *, delimiter: str = ","
     ) -> Targets:
         """From a UTF-8 CSV file (BOM optional); see :mod:`shuangsuiji.registry.files` for the contract."""
-        from .files import read_csv
-
         return cls._checked(id, read_csv(path, id, delimiter=delimiter), os.fspath(path))
 
     @classmethod
     def from_parquet(cls, path: str | os.PathLike[str], id: str = "id") -> Targets:
         """From a Parquet file (needs the ``arrow`` extra: ``pip install "shuangsuiji[arrow]"``)."""
-        from .files import read_parquet
-
         return cls._checked(id, read_parquet(path, id), os.fspath(path))
 
     # -- access -------------------------------------------------------------------------------
@@ -247,9 +237,7 @@ class Targets:
 
     def to_pandas(self) -> Any:
         """A pandas DataFrame (the ``pandas`` extra); text columns as Categorical."""
-        from .dataframes import require
-
-        pd = require("pandas", "Targets.to_pandas")
+        pd = frames.require("pandas", "Targets.to_pandas")
         data: dict[str, Any] = {self.id_column: np.array(self.ids(), dtype=object)}
         for k, c in self.columns.items():
             if c.kind == "str":
@@ -262,6 +250,4 @@ class Targets:
     def fingerprint(self) -> str:
         """Hex SHA-256 of the canonical, row-order independent serialisation of all columns
         (docs/fingerprint.md); computed on first access."""
-        from .fingerprint import registry_fingerprint
-
         return registry_fingerprint(self.id_column, self.id_bytes, self.columns)
