@@ -11,7 +11,8 @@ target's field (``match: all``), with a 365-day rotation rule. The officer pool:
 * capacities drawn uniformly from 9..14 visits (mean 11.5) against a mean demand of 10 per
   officer, unevenly spread over the fields, so that capacities **bind**: the free assignment
   overloads some officers and ``assign`` falls back to the balanced regime (spec §8.8);
-* a history of 50,000 past inspections within the rotation window, and 1,000 recusal requests.
+* a history of 50,000 past inspections within the rotation window, and 1,000 recusal requests
+  (``N / 2`` and ``N / 100``).
 
 Timed: ``ss.assign(plan, sel, inspectors, seed, history=..., recusals=...)``, the median of
 ``--reps`` runs (building the registries and drawing are not timed). Also printed: the regime,
@@ -20,6 +21,9 @@ the cap λ*, the load spread, and a phase profile with ``--profile``.
 Usage::
 
     python benchmarks/assign.py [--targets 100000] [--officers 20000] [--reps 3] [--profile]
+                                [--smoke]
+
+``--smoke`` is a run of seconds that checks the script works (tests/test_benchmarks.py runs it).
 
 The population uses ``numpy.random.default_rng`` on purpose: benchmark data need not replay.
 """
@@ -106,7 +110,7 @@ def build(n_targets: int, n_officers: int, rng: np.random.Generator) -> dict[str
         )
     inspectors = ss.Inspectors.from_records(records)
     history = []
-    for _ in range(50_000):
+    for _ in range(n_targets // 2):  # 50,000 at the issue's N
         k = int(rng.integers(n_officers))
         f = int(rng.choice(quals_of[k]))
         pool = by_field[f]
@@ -117,7 +121,7 @@ def build(n_targets: int, n_officers: int, rng: np.random.Generator) -> dict[str
         )
     recusals = [
         (drawn[int(rng.integers(drawn.size))], f"JF{int(rng.integers(n_officers)):06d}")
-        for _ in range(1_000)
+        for _ in range(n_targets // 100)  # 1,000 at the issue's N
     ]
     return {
         "plan": plan,
@@ -147,7 +151,12 @@ def main() -> None:
     ap.add_argument("--officers", type=int, default=20_000)
     ap.add_argument("--reps", type=int, default=3)
     ap.add_argument("--profile", action="store_true")
+    ap.add_argument("--smoke", action="store_true",
+                    help="a run of seconds that checks the script works (2,000 targets, 400 "
+                         "officers, one rep, with --profile)")
     args = ap.parse_args()
+    if args.smoke:
+        args.targets, args.officers, args.reps, args.profile = 2_000, 400, 1, True
     rng = np.random.default_rng(20260301)
     t0 = time.perf_counter()
     w = build(args.targets, args.officers, rng)
@@ -164,11 +173,16 @@ def main() -> None:
         times.append(time.perf_counter() - t)
     assert a is not None
     print(f"ss.assign: median {statistics.median(times):.3f} s over {args.reps} ({times})")
+    print("\n| drawn targets | officers | conflicts | `ss.assign` (s) | role | regime | cap | "
+          "loads |")
+    print("|---:|---:|---:|---:|---|---|---:|---|")
     for s in a.workload_summary():
         if s["people"]:
             print(
-                f"  {s['role']}: regime {s['regime']}, cap {s['cap']}, {s['visits']} places, "
-                f"loads {s['min']}..{s['max']} (mean {s['mean']:.2f}), {s['idle']} idle"
+                f"| {len(w['sel']):,} | {len(w['inspectors']):,} | {w['conflicts']:,} | "
+                f"{statistics.median(times):.3f} | {s['role']} | {s['regime']} | {s['cap']} | "
+                f"{s['min']}..{s['max']} (mean {s['mean']:.2f}, {s['idle']} idle, "
+                f"{s['visits']} places) |"
             )
     if args.profile:
         prof = cProfile.Profile()

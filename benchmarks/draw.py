@@ -28,15 +28,17 @@ the draw's own allocations.
 Usage::
 
     python benchmarks/draw.py [--sizes 1000000,10000000] [--peers numpy,svy_sys,consistent]
-                              [--reps 3] [--no-memory] [--profile] [--many-strata]
+                              [--reps 3] [--no-memory] [--profile] [--many-strata] [--smoke]
 
 ``--profile`` adds, at the largest N, the wall time of each phase of ``ss.draw`` (PRN, grouping,
 π, sorting, selection, output; measured by wrapping the engine's functions) and a cProfile list.
 ``--many-strata`` adds ``ss.draw`` and ``ss.inclusion_probabilities`` on 1M targets in 100,000
 cells (about 10 per cell): SRS at a random-rounded 10 %, and πps at 10 % with class weights and
-with a numeric weight column.
-Needs ``pip install -e ".[bench]"``. Not part of the test suite. The population uses
-``numpy.random.default_rng`` on purpose, to match peers.py: benchmark data need not replay.
+with a numeric weight column. ``--smoke`` is a run of seconds that checks the script works
+(tests/test_benchmarks.py runs it). A peer that is not installed is skipped, with a note in
+the table; ``pip install -e ".[bench]"`` installs them all. The timings are not part of the
+test suite. The population uses ``numpy.random.default_rng`` on purpose, to match peers.py:
+benchmark data need not replay.
 """
 
 from __future__ import annotations
@@ -378,18 +380,20 @@ def profile_draw(pop: Population, reps: int) -> str:
 # -- many strata ----------------------------------------------------------------------------------
 MANY_N = 1_000_000
 MANY_CELLS = 100_000
+SMOKE_N = 20_000
 
 
-def many_strata(reps: int) -> list[tuple[str, float, float, int]]:
+def many_strata(
+    reps: int, n: int = MANY_N, cells: int = MANY_CELLS
+) -> list[tuple[str, float, float, int]]:
     """ss.draw and ss.inclusion_probabilities with 100k cells of about 10 targets each."""
     import pandas as pd
 
     rng = np.random.default_rng(3)
-    n = MANY_N
     frame = pd.DataFrame(
         {
             "id": np.array([f"91{i:016d}" for i in range(n)]),
-            "cell": rng.integers(0, MANY_CELLS, n),
+            "cell": rng.integers(0, cells, n),
             "risk": np.array(list(WEIGHTS))[rng.choice(4, n, p=[0.4, 0.35, 0.2, 0.05])],
             "w": np.array([1.0, 2.0, 4.0, 8.0])[rng.choice(4, n)] * rng.integers(1, 5, n),
         }
@@ -433,11 +437,21 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help=f"also time {MANY_N:,} targets in {MANY_CELLS:,} cells",
     )
+    ap.add_argument(
+        "--smoke",
+        action="store_true",
+        help=f"a run of seconds that checks the script works: N = {SMOKE_N:,}, one rep, with "
+        f"--profile and --many-strata ({SMOKE_N:,} targets in {SMOKE_N // 10:,} cells)",
+    )
     ap.add_argument("--child-memory", type=int, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.child_memory:
         child_memory(args.child_memory)
         return 0
+    many_n, many_cells = MANY_N, MANY_CELLS
+    if args.smoke:
+        args.sizes, args.reps, args.profile, args.many_strata = str(SMOKE_N), 1, True, True
+        many_n, many_cells = SMOKE_N, SMOKE_N // 10
     warnings.filterwarnings("ignore")
     sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s]
     peers = [p for p in args.peers.split(",") if p]
@@ -468,6 +482,11 @@ def main(argv: list[str] | None = None) -> int:
                     sec = median_time(peer_consistent(pop), 1)
                 else:
                     raise ValueError(f"unknown peer {peer!r}; known: {', '.join(PEERS)}")
+            except ImportError as exc:  # a peer that is not installed is skipped, with a note
+                note = f'skipped: {exc.name} is not installed (pip install -e ".[bench]")'
+                rows.append((peer, n, note))
+                print(f"  {peer:32s} {rows[-1][2]}", flush=True)
+                continue
             except Exception as exc:  # noqa: BLE001 - report the peer's failure, go on
                 rows.append((peer, n, f"ERROR {type(exc).__name__}: {str(exc)[:120]}"))
                 print(f"  {peer:32s} {rows[-1][2]}", flush=True)
@@ -484,11 +503,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\nload average at the end: {os.getloadavg()[0]:.2f} (on {os.cpu_count()} CPUs)")
     if args.many_strata:
         print(
-            f"\n== many strata: {MANY_N:,} targets in {MANY_CELLS:,} cells (median of {args.reps})"
+            f"\n== many strata: {many_n:,} targets in {many_cells:,} cells (median of {args.reps})"
         )
         print("| plan | ss.draw (s) | ss.inclusion_probabilities (s) | drawn |")
         print("|---|---:|---:|---:|")
-        for name, d, p, k in many_strata(args.reps):
+        for name, d, p, k in many_strata(args.reps, many_n, many_cells):
             print(f"| {name} | {d:.3f} | {p:.3f} | {k:,} |", flush=True)
     if args.profile:
         print(f"\n== profile of ss.draw at N = {max(sizes):,}")

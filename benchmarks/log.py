@@ -2,10 +2,12 @@
 
 A log shaped like benchmarks/verify.py's: a selection record of N rows (with float π and PRN), an
 assignment record of 2N rows, then N result records written with ``append_many`` (one fsync),
-and a few hundred single appends (one fsync each). Not part of the test suite.
+and a few hundred single appends (one fsync each). The timings are not part of the test suite;
+tests/test_benchmarks.py runs ``--smoke``.
 
     python benchmarks/log.py            # N = 100 000
     python benchmarks/log.py --n 20000
+    python benchmarks/log.py --smoke    # seconds: checks that the script runs
 """
 
 from __future__ import annotations
@@ -18,8 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from shuangsuiji.log import merkle
-from shuangsuiji.log.logfile import Log, check_chain, check_checkpoint, read_log
+from shuangsuiji.log import Log, MerkleTree, check_chain, check_checkpoint, read_log
 
 
 def _timed(label: str, f: Callable[[], Any]) -> Any:
@@ -33,8 +34,11 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=100_000)
     ap.add_argument("--singles", type=int, default=200)
-    n = ap.parse_args().n
-    singles = ap.parse_args().singles
+    ap.add_argument("--smoke", action="store_true",
+                    help="a run of seconds that checks the script works (N = 2,000, 20 single "
+                         "appends; overrides --n and --singles)")
+    args = ap.parse_args()
+    n, singles = (2_000, 20) if args.smoke else (args.n, args.singles)
     selection = {
         "rows": [
             {
@@ -95,7 +99,10 @@ def main() -> None:
         recs = _timed("read_log (parse + canonical check)", lambda: read_log(path))
         _timed("check_chain", lambda: check_chain(recs))
         _timed("check_checkpoint", lambda: check_checkpoint(recs, cp))
-        _timed("merkle.root over the lines", lambda: merkle.root([r.line for r in recs]))
+        _timed(
+            "Merkle root over the lines",
+            lambda: MerkleTree.from_leaves([r.line for r in recs]).root(),
+        )
         _timed("Log.open (read, check, tree, lock)", lambda: Log.open(path).close())
         _timed("every record's body", lambda: [r.body for r in recs])
 

@@ -13,9 +13,13 @@ Timed (seconds, median of ``--reps``):
                          that has drawn before (as in ``benchmarks/draw.py``);
 * ``verify``             ``ss.verify(log, targets, inspectors, checkpoint)`` end to end, with new
                          registry objects each time (so their fingerprints are computed);
-* its parts, each timed on its own: reading the log (lines, chain, checkpoint, Merkle root),
-  folding the records, the two fingerprints, the draw, the assignment, building and comparing
-  the bodies, and checking results and deadlines.
+* its parts, each timed on its own with the public API: reading the log (lines, chain,
+  checkpoint, Merkle root, bodies), folding the records, the two fingerprints, the draw, the
+  assignment, building and comparing the selection body; and the rest of ``verify`` (its time
+  less those parts: the assignment body, results and deadlines).
+
+``ss.verify`` must find no errors; its one warning (the beacon round declares no
+``known_after``: the real round's time is months after this synthetic year) is printed.
 
 Also printed: the time to commit, to reveal (draw + assign + write) and to record the results,
 and the sizes of the log's records.
@@ -23,10 +27,11 @@ and the sizes of the log's records.
 Usage::
 
     python benchmarks/verify.py [--n 10000000] [--rate 0.01] [--officers 20000] [--reps 3]
-                                [--keep DIR]
+                                [--keep DIR] [--smoke]
 
-Not part of the test suite. The population uses ``numpy.random.default_rng``: benchmark data
-need not replay. The figures are in docs/performance.md ("Verifying a campaign").
+The timings are not part of the test suite (tests/test_benchmarks.py runs ``--smoke``). The
+population uses ``numpy.random.default_rng``: benchmark data need not replay. The figures are in
+docs/performance.md ("Verifying a campaign").
 """
 
 from __future__ import annotations
@@ -40,16 +45,20 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
 import shuangsuiji as ss
-from shuangsuiji.campaign import record_bodies as B
-from shuangsuiji.campaign.assign_step import assignment_body, run_assign
-from shuangsuiji.campaign.campaign import read_state
-from shuangsuiji.campaign.verify import _check_results, _Findings, load
-from shuangsuiji.log.logfile import read_log
+from shuangsuiji.campaign import read_state, record_bodies
+from shuangsuiji.log import (
+    Checkpoint,
+    MerkleTree,
+    check_chain,
+    check_checkpoint,
+    parse_log,
+    read_log,
+)
 
 WEIGHTS = {"A": 1, "B": 2, "C": 4, "D": 8}
 FIELDS = [f"领域{i:02d}" for i in range(30)]
@@ -108,6 +117,35 @@ def plan_dict(field: Any, rate: float) -> dict[str, Any]:
     return {"name": "全国检验检测机构双随机抽查（基准）", "tasks": [task]}
 
 
+class Entry(NamedTuple):
+    """A record with its body parsed once, as ``ss.verify`` reads the log."""
+
+    seq: int
+    type: str
+    body: Any
+    time: str | None
+
+
+def read_and_check(path: Path, cp: Checkpoint) -> list[Entry]:
+    """What ``ss.verify`` does first, with the log's public API: parse the lines, check the
+    chain and the checkpoint, compute the Merkle root, parse every body once."""
+    records, torn = parse_log(path, path.read_bytes())
+    problems = [*check_chain(records), *check_checkpoint(records, cp)]
+    assert torn is None and not problems, (torn, problems)
+    MerkleTree(r.leaf_hash for r in records).root()
+    return [Entry(r.seq, r.type, r.body, r.time) for r in records if r.error is None]
+
+
+def assign_committed(
+    plan: ss.Plan, sel: ss.Selection, inspectors: ss.Inspectors, seed: ss.Seed,
+    inputs: dict[str, Any],
+) -> ss.Assignment:
+    """``ss.assign`` with the commitment's assignment inputs, as the replay runs it."""
+    history = [{"inspector": a, "target": b, "date": d} for a, b, d in inputs["history"]]
+    recusals = [(t, i) for t, i in inputs["recusals"]]
+    return ss.assign(plan, sel, inspectors, seed, history=history, recusals=recusals)
+
+
 def median_time(fn: Callable[[], Any], reps: int) -> tuple[float, Any]:
     times, out = [], None
     for _ in range(reps):
@@ -144,7 +182,12 @@ def main() -> None:
     ap.add_argument("--officers", type=int, default=20_000)
     ap.add_argument("--reps", type=int, default=3)
     ap.add_argument("--keep", metavar="DIR", help="build the campaign in DIR and keep it")
+    ap.add_argument("--smoke", action="store_true",
+                    help="a run of seconds that checks the script works (N = 20,000, 200 "
+                         "officers, one rep; overrides --n, --officers and --reps)")
     args = ap.parse_args()
+    if args.smoke:
+        args.n, args.officers, args.reps = 20_000, 200, 1
 
     t0 = time.perf_counter()
     ids, cols = registry_columns(args.n)
@@ -195,20 +238,22 @@ def main() -> None:
             fresh_verify.elapsed = time.perf_counter() - t  # type: ignore[attr-defined]
             return report
 
-        runs = []
+        runs, report = [], None
         for _ in range(args.reps):
             gc.collect()
             report = fresh_verify()
             runs.append(fresh_verify.elapsed)  # type: ignore[attr-defined]
-            assert report.clean, report.text()
+            # errors fail the benchmark; warnings are expected (the beacon round has no
+            # known_after: its real time is months after this synthetic year) and printed below
+            assert report.ok, report.text()
         t_verify = statistics.median(runs)
 
         # the parts, one at a time
         parts: dict[str, float] = {}
-        parts["read log (lines, chain, checkpoint, root)"], loaded = median_time(
-            lambda: load(path, cp), args.reps)
+        parts["read log (lines, chain, checkpoint, root, bodies)"], entries = median_time(
+            lambda: read_and_check(path, cp), args.reps)
         parts["fold records (state)"], state = median_time(
-            lambda: read_state(loaded.records), args.reps)
+            lambda: read_state(entries), args.reps)
         fresh = [build_targets(ids, cols) for _ in range(args.reps)]
         parts["target fingerprint"], _ = median_time(lambda: fresh.pop().fingerprint, args.reps)
         fresh_i = [ss.Inspectors.from_records(inspectors.to_records()) for _ in range(args.reps)]
@@ -218,21 +263,15 @@ def main() -> None:
         parts["draw (new registry object)"], _ = median_time(
             lambda: ss.draw(plan, fresh.pop(), seed), args.reps)
         fresh_i = [ss.Inspectors.from_records(inspectors.to_records()) for _ in range(args.reps)]
-        parts["assign (new registry object)"], teams2 = median_time(
-            lambda: run_assign(plan, sel, fresh_i.pop(), seed,
-                               state.commitment["assignment_inputs"]),
+        parts["assign (new registry object)"], _ = median_time(
+            lambda: assign_committed(plan, sel, fresh_i.pop(), seed,
+                                     state.commitment["assignment_inputs"]),
             args.reps)
         parts["selection body + compare"], _ = median_time(
-            lambda: B.selection_body(sel) == state.selection, args.reps)
-        parts["assignment body + compare"], _ = median_time(
-            lambda: assignment_body(teams2, sel) == state.assignment, args.reps)
-
-        def results_check() -> None:
-            f = _Findings()
-            _check_results(state, f, {})
-            assert not f.items
-
-        parts["results and deadlines"], _ = median_time(results_check, args.reps)
+            lambda: record_bodies.selection_body(sel) == state.selection, args.reps)
+        # the assignment body, results and deadlines have no public entry point of their own
+        parts["the rest (verify − the parts above: assignment body, results, deadlines)"] = max(
+            0.0, t_verify - sum(parts.values()))
         print()
         print("| N | drawn | results | `ss.draw` | `ss.verify` | verify / draw |")
         print("|---|---|---|---|---|---|")
@@ -243,6 +282,9 @@ def main() -> None:
         print("|---|---|")
         for k, v in parts.items():
             print(f"| {k} | {v:.2f} |")
+        assert report is not None
+        for problem in report.warnings:
+            print(f"\nwarning (expected for this synthetic log): {problem}")
     finally:
         if not args.keep:
             shutil.rmtree(folder, ignore_errors=True)

@@ -10,9 +10,11 @@ from __future__ import annotations
 import csv
 import datetime as _dt
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TextIO
+
+import attrs
 
 import shuangsuiji as ss
 
@@ -22,6 +24,8 @@ from ..datasets.officers import inspection_history, province_inspectors_records
 from .log_commands import EXIT_ERRORS
 
 __all__ = ["demo_year", "simulated_results", "write_csv", "year_skipped"]
+
+_Say = Callable[..., None]  # print one line of the demo's story
 
 
 # -- files for the demo -------------------------------------------------------------------------
@@ -138,6 +142,113 @@ def _batches(results: Sequence[dict[str, Any]]) -> list[tuple[str, list[dict[str
     return [(f"{k}T17:00:00+08:00", groups[k]) for k in sorted(groups)]
 
 
+@attrs.frozen
+class _YearInputs:
+    """What the demo year commits to: registries, history, plan, declared randomness, seed."""
+
+    targets: ss.Targets
+    inspectors: ss.Inspectors
+    history: list[dict[str, Any]]
+    plan: ss.Plan
+    declared: ss.Randomness
+    seed: ss.Seed
+
+
+def _year_inputs(base: Path, size: int) -> _YearInputs:
+    """Write the demo registries as CSV in ``base`` and read them back (as a user would)."""
+    records = datasets.province_labs_records(size)
+    targets = ss.Targets.from_csv(write_csv(base / "targets.csv", records), id="id")
+    inspectors = ss.Inspectors.from_csv(
+        write_csv(base / "inspectors.csv", province_inspectors_records()), id="id"
+    )
+    labs = {r["id"] for r in records}
+    # the rotation history as known when the plan is committed
+    history = [
+        h for h in inspection_history() if h["target"] in labs and h["date"] < COMMIT_TIME[:10]
+    ]
+    plan = ss.Plan.from_dict(datasets.demo_plan())
+    declared = ss.Randomness.sources(
+        list(datasets.DEMO_SEED_SOURCE_NOTES), "2026-01-08",
+        description="公告见抽查计划公告 / announced in the plan notice",
+    )
+    return _YearInputs(targets, inspectors, history, plan, declared, datasets.demo_seed())
+
+
+def _commit_notice(
+    campaign: ss.Campaign, base: Path, given: _YearInputs, lab: Mapping[str, str], p: _Say
+) -> None:
+    """Steps 1–2: save the commitment's checkpoint and publish the plan notice."""
+    plan, targets, inspectors = given.plan, given.targets, given.inspectors
+    root0 = campaign.checkpoint()
+    root0.save(base / "checkpoint-commitment.json")
+    p(f"  1. {lab['commit']}: seq 0, {COMMIT_TIME[:10]}, Merkle root {root0.root[:16]}…")
+    pi = ss.inclusion_probabilities(plan, targets)
+    files = notices.render_all(
+        base, "plan", plan.to_dict(), pi.summary(), langs=("zh", "en"), formats=("html",),
+        registries={
+            "targets": {"fingerprint": targets.fingerprint, "size": len(targets)},
+            "inspectors": {"fingerprint": inspectors.fingerprint, "size": len(inspectors)},
+        },
+        randomness=given.declared.to_dict(),
+        commitment={"seq": 0, "root": root0.root},
+        issuer=DEMO_ISSUER["zh"], date=COMMIT_TIME[:10],
+    )
+    seqs = [campaign.publish_notice(n, time=PLAN_NOTICE_TIME) for n in files]
+    p(f"  2. {lab['plan_notice']}: seq {seqs[0]}–{seqs[-1]}")
+
+
+def _reveal_notice(
+    campaign: ss.Campaign, base: Path, given: _YearInputs, lab: Mapping[str, str], p: _Say
+) -> tuple[ss.Selection, list[dict[str, Any]]] | None:
+    """Steps 3–4: reveal the seed (draw and assign) and publish the task notice. Returns the
+    selection and the drawn targets' rows, or None when the plan cannot be staffed."""
+    plan, targets, seed = given.plan, given.targets, given.seed
+    try:
+        sel, teams = campaign.reveal(seed, time=REVEAL_TIME)
+    except ss.InfeasibleError as exc:  # a small --size province may not staff the plan
+        p(f"  {lab['infeasible']}: {exc}")
+        return None
+    state = campaign.state
+    p(f"  3. {lab['reveal']}: seq {state.seed_seq}–{state.assignment_seq}; "
+      f"{len(sel)} {lab['targets']}, {len(teams.to_records())} {lab['teams']}")
+    drawn_rows = targets.select(sel.rows).to_records()
+    files = notices.render_all(
+        base, "task", sel.to_records(), langs=("zh", "en"), formats=("html", "csv"),
+        targets=drawn_rows, columns=["name", "city", "field"], visits=teams.visits(),
+        plan_name=plan.name, seed=seed, issuer=DEMO_ISSUER["zh"], date=REVEAL_TIME[:10],
+        redaction=notices.RedactionPolicy(hide_inspector_names=True),
+    )
+    seqs = [campaign.publish_notice(n, time=TASK_NOTICE_TIME) for n in files]
+    p(f"  4. {lab['task_notice']}: seq {seqs[0]}–{seqs[-1]}")
+    return sel, drawn_rows
+
+
+def _results_notice(
+    campaign: ss.Campaign,
+    base: Path,
+    given: _YearInputs,
+    drawn: tuple[ss.Selection, list[dict[str, Any]]],
+    lab: Mapping[str, str],
+    p: _Say,
+) -> None:
+    """Steps 5–6: record the simulated results in batches and publish the result notice."""
+    plan = given.plan
+    sel, drawn_rows = drawn
+    results = simulated_results(sel.to_records(), given.seed.hex, plan.publication)
+    batches = _batches(results)
+    seqs = [campaign.record_results(rows, time=t) for t, rows in batches]
+    p(f"  5. {lab['results']}: seq {seqs[0]}–{seqs[-1]}, {len(results)} / "
+      f"{len(batches)} {lab['batches']}")
+    last = batches[-1][0]
+    files = notices.render_all(
+        base, "result", campaign.results(), langs=("zh", "en"), formats=("html", "csv"),
+        targets=drawn_rows, plan_name=plan.name, issuer=DEMO_ISSUER["zh"], date=last[:10],
+        outcomes=list(plan.publication.outcomes), penalties=list(plan.publication.penalties),
+    )
+    seqs = [campaign.publish_notice(n, time=last) for n in files]
+    p(f"  6. {lab['result_notice']}: seq {seqs[0]}–{seqs[-1]}")
+
+
 def demo_year(
     out: TextIO,
     *,
@@ -157,77 +268,22 @@ def demo_year(
     log_path = base / "campaign.jsonl"
     if log_path.exists():
         raise ss.InputError(f"{log_path} exists already; give an empty folder with --out")
-    records = datasets.province_labs_records(size)
-    targets = ss.Targets.from_csv(write_csv(base / "targets.csv", records), id="id")
-    inspectors = ss.Inspectors.from_csv(
-        write_csv(base / "inspectors.csv", province_inspectors_records()), id="id"
-    )
-    labs = {r["id"] for r in records}
-    # the rotation history as known when the plan is committed
-    history = [
-        h for h in inspection_history() if h["target"] in labs and h["date"] < COMMIT_TIME[:10]
-    ]
-    plan = ss.Plan.from_dict(datasets.demo_plan())
-    declared = ss.Randomness.sources(
-        list(datasets.DEMO_SEED_SOURCE_NOTES), "2026-01-08",
-        description="公告见抽查计划公告 / announced in the plan notice",
-    )
-    seed = datasets.demo_seed()
+    given = _year_inputs(base, size)
+    targets, inspectors = given.targets, given.inspectors
 
     p()
     p(lab["title"])
     campaign = ss.Campaign.create(
-        log_path, plan, targets, inspectors, randomness=declared, history=history,
-        time=COMMIT_TIME,
+        log_path, given.plan, targets, inspectors, randomness=given.declared,
+        history=given.history, time=COMMIT_TIME,
     )
     with campaign:
-        root0 = campaign.checkpoint()
-        root0.save(base / "checkpoint-commitment.json")
-        p(f"  1. {lab['commit']}: seq 0, {COMMIT_TIME[:10]}, Merkle root {root0.root[:16]}…")
-        pi = ss.inclusion_probabilities(plan, targets)
-        files = notices.render_all(
-            base, "plan", plan.to_dict(), pi.summary(), langs=("zh", "en"), formats=("html",),
-            registries={
-                "targets": {"fingerprint": targets.fingerprint, "size": len(targets)},
-                "inspectors": {"fingerprint": inspectors.fingerprint, "size": len(inspectors)},
-            },
-            randomness=declared.to_dict(),
-            commitment={"seq": 0, "root": root0.root},
-            issuer=DEMO_ISSUER["zh"], date=COMMIT_TIME[:10],
-        )
-        seqs = [campaign.publish_notice(n, time=PLAN_NOTICE_TIME) for n in files]
-        p(f"  2. {lab['plan_notice']}: seq {seqs[0]}–{seqs[-1]}")
-        try:
-            sel, teams = campaign.reveal(seed, time=REVEAL_TIME)
-        except ss.InfeasibleError as exc:  # a small --size province may not staff the plan
-            p(f"  {lab['infeasible']}: {exc}")
+        _commit_notice(campaign, base, given, lab, p)
+        drawn = _reveal_notice(campaign, base, given, lab, p)
+        if drawn is None:
             p(f"{lab['files']}: {base}")
             return 0
-        state = campaign.state
-        p(f"  3. {lab['reveal']}: seq {state.seed_seq}–{state.assignment_seq}; "
-          f"{len(sel)} {lab['targets']}, {len(teams.to_records())} {lab['teams']}")
-        drawn_rows = targets.select(sel.rows).to_records()
-        files = notices.render_all(
-            base, "task", sel.to_records(), langs=("zh", "en"), formats=("html", "csv"),
-            targets=drawn_rows, columns=["name", "city", "field"], visits=teams.visits(),
-            plan_name=plan.name, seed=seed, issuer=DEMO_ISSUER["zh"], date=REVEAL_TIME[:10],
-            redaction=notices.RedactionPolicy(hide_inspector_names=True),
-        )
-        seqs = [campaign.publish_notice(n, time=TASK_NOTICE_TIME) for n in files]
-        p(f"  4. {lab['task_notice']}: seq {seqs[0]}–{seqs[-1]}")
-        results = simulated_results(sel.to_records(), seed.hex, plan.publication)
-        batches = _batches(results)
-        seqs = [campaign.record_results(rows, time=t) for t, rows in batches]
-        p(f"  5. {lab['results']}: seq {seqs[0]}–{seqs[-1]}, {len(results)} / "
-          f"{len(batches)} {lab['batches']}")
-        last = batches[-1][0]
-        files = notices.render_all(
-            base, "result", campaign.results(), langs=("zh", "en"), formats=("html", "csv"),
-            targets=drawn_rows, plan_name=plan.name, issuer=DEMO_ISSUER["zh"], date=last[:10],
-            outcomes=list(plan.publication.outcomes), penalties=list(plan.publication.penalties),
-        )
-        seqs = [campaign.publish_notice(n, time=last) for n in files]
-        p(f"  6. {lab['result_notice']}: seq {seqs[0]}–{seqs[-1]}")
+        _results_notice(campaign, base, given, drawn, lab, p)
         final = campaign.checkpoint()
     checkpoint_path = final.save(base / "checkpoint.json")
     report = ss.verify(log_path, targets, inspectors, final)

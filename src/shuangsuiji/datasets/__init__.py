@@ -9,6 +9,8 @@ the randomness stages (for :class:`~shuangsuiji.Targets`, :class:`~shuangsuiji.I
 - :mod:`.officers`: :func:`province_inspectors` (300 officers in 12 units, 40 experts) and
   :func:`inspection_history`;
 - :mod:`.bits`: the one source of pseudo-random bits both use (SipHash-2-4 keyed by a version tag).
+
+The ``__all__`` below is the one list of the public names; the modules keep none of their own.
 """
 
 from __future__ import annotations
@@ -29,7 +31,18 @@ from .labs import (
     province_labs,
     province_labs_records,
 )
-from .officers import inspection_history, province_inspectors, province_inspectors_records
+from .officers import (
+    EXPERT_INSTITUTIONS,
+    HISTORY_BEFORE,
+    HISTORY_FROM,
+    INSPECTOR_UNITS,
+    POOL_TAG,
+    Institution,
+    Unit,
+    inspection_history,
+    province_inspectors,
+    province_inspectors_records,
+)
 
 __all__ = [
     "CITIES",
@@ -38,10 +51,17 @@ __all__ = [
     "DATA_AS_OF",
     "DEMO_SEED_SOURCES",
     "DEMO_SEED_SOURCE_NOTES",
+    "EXPERT_INSTITUTIONS",
     "FIELDS",
+    "HISTORY_BEFORE",
+    "HISTORY_FROM",
+    "INSPECTOR_UNITS",
     "MAX_ROWS",
+    "POOL_TAG",
     "City",
     "Field",
+    "Institution",
+    "Unit",
     "demo_plan",
     "demo_seed",
     "inspection_history",

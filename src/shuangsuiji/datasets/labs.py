@@ -18,6 +18,8 @@ Row ``i`` depends on ``i`` alone, so ``province_labs_records(n)`` is the first `
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -27,23 +29,6 @@ from ..randomness.seed import Seed
 from ..registry.targets import Targets
 from ..registry.uscc import ALPHABET, org_code_check_char, uscc_check_char
 from .bits import BitSource
-
-__all__ = [
-    "CITIES",
-    "CREDIT_CLASSES",
-    "DATASET_TAG",
-    "DATA_AS_OF",
-    "DEMO_SEED_SOURCES",
-    "DEMO_SEED_SOURCE_NOTES",
-    "FIELDS",
-    "MAX_ROWS",
-    "City",
-    "Field",
-    "demo_plan",
-    "demo_seed",
-    "province_labs",
-    "province_labs_records",
-]
 
 DATASET_TAG = "shuangsuiji/datasets/hebei-labs/v1"
 _BITS = BitSource(DATASET_TAG)
@@ -313,73 +298,102 @@ def demo_plan() -> dict[str, Any]:
     city (异地协助); the general task adds a technical expert of the field. Each task lists the
     items checked (双清单).
     """
-    by_city = ["city"]
-    rotation = {"rotation_days": 365, "as_of": DATA_AS_OF}
-    basics = ["资质认定条件保持情况", "检验检测报告和原始记录"]
     return {
         "name": "河北省2026年检验检测机构双随机抽查计划",
         "general_max_rate": 0.10,
         "tasks": [
-            {
-                "name": "机动车检验机构重点抽查",
-                "kind": "key",
-                "where": {"field": "机动车检验"},
-                "strata": by_city,
-                "risk": {"column": "credit", "rates": {"A": 0.05, "B": 0.15, "C": 0.4, "D": 1}},
-                "team": {"officers": 2, "match": {"column": "field"}, **rotation},
-                "items": [*basics, "机动车安全技术检验项目和方法"],
-            },
-            {
-                "name": "生态环境监测机构重点抽查",
-                "kind": "key",
-                "where": {"field": "生态环境监测"},
-                "strata": by_city,
-                "size": {"rate": 0.5, "minimum": 2, "rounding": "ceil"},
-                "team": {
-                    "officers": 2,
-                    "match": {"column": "field", "who": "any"},
-                    "departments": ["河北省生态环境厅", "河北省市场监督管理局"],
-                    **rotation,
-                },
-                "items": [*basics, "监测数据真实性和准确性"],
-            },
-            {
-                "name": "食品检验机构重点抽查",
-                "kind": "key",
-                "where": {"field": "食品"},
-                "strata": by_city,
-                "size": {"rate": 0.2, "minimum": 2, "rounding": "ceil"},
-                "risk": {"column": "credit", "weights": {"A": 1, "B": 2, "C": 4, "D": 8}},
-                "team": {"officers": 2, "match": {"column": "field"}, **rotation},
-                "items": [*basics, "食品检验方法和标准执行情况"],
-            },
-            {
-                "name": "医疗器械检验机构重点抽查",
-                "kind": "key",
-                "where": {"field": "医疗器械"},
-                "strata": by_city,
-                "size": {"total": 60, "allocation": "proportional", "minimum": 1},
-                "team": {
-                    "officers": 2,
-                    "match": {"column": "field"},
-                    "cross_region": True,
-                    "region_column": "city",
-                    **rotation,
-                },
-                "items": [*basics],
-            },
-            {
-                "name": "其他领域检验检测机构一般抽查",
-                "kind": "general",
-                "where": {"field": ["建筑材料", "石油产品", "司法鉴定", "碳核查"]},
-                "strata": by_city,
-                "size": {"rate": 0.08, "rounding": "round"},
-                "risk": {"column": "credit", "weights": {"A": 0, "B": 1, "C": 3, "D": 6}},
-                "cooloff": {"column": "last_inspected", "days": 365, "as_of": DATA_AS_OF},
-                "team": {"officers": 2, "experts": 1, "match": {"column": "field"}, **rotation},
-                "items": [*basics],
-            },
+            _motor_vehicle_task(),
+            _eco_environment_task(),
+            _food_task(),
+            _medical_device_task(),
+            _general_task(),
         ],
+    }
+
+
+# One helper per task of demo_plan, in the plan's order. The plan is hashed into the demo log, so
+# each returns exactly the keys, key order and values it always had.
+_ROTATION: Mapping[str, Any] = MappingProxyType({"rotation_days": 365, "as_of": DATA_AS_OF})
+_BASICS: tuple[str, ...] = ("资质认定条件保持情况", "检验检测报告和原始记录")
+
+
+def _motor_vehicle_task() -> dict[str, Any]:
+    """Motor-vehicle stations: one county's published class rates, credit class as a stratum."""
+    return {
+        "name": "机动车检验机构重点抽查",
+        "kind": "key",
+        "where": {"field": "机动车检验"},
+        "strata": ["city"],
+        "risk": {"column": "credit", "rates": {"A": 0.05, "B": 0.15, "C": 0.4, "D": 1}},
+        "team": {"officers": 2, "match": {"column": "field"}, **_ROTATION},
+        "items": [*_BASICS, "机动车安全技术检验项目和方法"],
+    }
+
+
+def _eco_environment_task() -> dict[str, Any]:
+    """Eco-environment labs at 50%, inspected jointly with the eco-environment department."""
+    return {
+        "name": "生态环境监测机构重点抽查",
+        "kind": "key",
+        "where": {"field": "生态环境监测"},
+        "strata": ["city"],
+        "size": {"rate": 0.5, "minimum": 2, "rounding": "ceil"},
+        "team": {
+            "officers": 2,
+            "match": {"column": "field", "who": "any"},
+            "departments": ["河北省生态环境厅", "河北省市场监督管理局"],
+            **_ROTATION,
+        },
+        "items": [*_BASICS, "监测数据真实性和准确性"],
+    }
+
+
+def _food_task() -> dict[str, Any]:
+    """Food labs at 20% with credit-risk weights (πps within each city)."""
+    return {
+        "name": "食品检验机构重点抽查",
+        "kind": "key",
+        "where": {"field": "食品"},
+        "strata": ["city"],
+        "size": {"rate": 0.2, "minimum": 2, "rounding": "ceil"},
+        "risk": {"column": "credit", "weights": {"A": 1, "B": 2, "C": 4, "D": 8}},
+        "team": {"officers": 2, "match": {"column": "field"}, **_ROTATION},
+        "items": [*_BASICS, "食品检验方法和标准执行情况"],
+    }
+
+
+def _medical_device_task() -> dict[str, Any]:
+    """Medical-device labs, 60 in all (about half), by officers from another city."""
+    return {
+        "name": "医疗器械检验机构重点抽查",
+        "kind": "key",
+        "where": {"field": "医疗器械"},
+        "strata": ["city"],
+        "size": {"total": 60, "allocation": "proportional", "minimum": 1},
+        "team": {
+            "officers": 2,
+            "match": {"column": "field"},
+            "cross_region": True,
+            "region_column": "city",
+            **_ROTATION,
+        },
+        "items": [*_BASICS],
+    }
+
+
+def _general_task() -> dict[str, Any]:
+    """The other fields at 8% under the 10% cap, class A weighted 0, with a year's cool-off and
+    a technical expert on each team."""
+    return {
+        "name": "其他领域检验检测机构一般抽查",
+        "kind": "general",
+        "where": {"field": ["建筑材料", "石油产品", "司法鉴定", "碳核查"]},
+        "strata": ["city"],
+        "size": {"rate": 0.08, "rounding": "round"},
+        "risk": {"column": "credit", "weights": {"A": 0, "B": 1, "C": 3, "D": 6}},
+        "cooloff": {"column": "last_inspected", "days": 365, "as_of": DATA_AS_OF},
+        "team": {"officers": 2, "experts": 1, "match": {"column": "field"}, **_ROTATION},
+        "items": [*_BASICS],
     }
 
 

@@ -30,19 +30,6 @@ from ..registry.inspectors import Inspectors
 from .bits import BitSource, pick
 from .labs import CITIES, province_labs_records
 
-__all__ = [
-    "EXPERT_INSTITUTIONS",
-    "HISTORY_BEFORE",
-    "HISTORY_FROM",
-    "INSPECTOR_UNITS",
-    "POOL_TAG",
-    "Institution",
-    "Unit",
-    "inspection_history",
-    "province_inspectors",
-    "province_inspectors_records",
-]
-
 POOL_TAG = "shuangsuiji/datasets/hebei-inspectors/v1"
 _BITS = BitSource(POOL_TAG)
 HISTORY_FROM = "2024-03-01"  # the history covers two years before the plan

@@ -140,6 +140,45 @@ def _people(
     return build()
 
 
+def _scenario_task(
+    draw_: st.DrawFn, k: int, present: list[str], unit_names: list[str], experts: bool
+) -> dict[str, Any]:
+    """Task ``k`` of a scenario plan: census or half the targets, sometimes a ``where`` on a
+    field that occurs, a team (:func:`team_dicts`) and sometimes inspection items."""
+    task: dict[str, Any] = {"name": f"task{k}"}
+    if draw_(st.booleans()):
+        task["size"] = {"census": True}
+    else:
+        task["size"] = {"rate": 0.5, "rounding": "random"}
+    if draw_(st.integers(0, 2)) == 0:
+        task["where"] = {"field": draw_(st.sampled_from(present))}
+    task["team"] = draw_(team_dicts(units=unit_names, experts=experts))
+    if draw_(st.integers(0, 3)) == 0:
+        task["items"] = [f"事项{k}-{i}" for i in range(draw_(st.integers(1, 2)))]
+    return task
+
+
+def _history_and_recusals(
+    draw_: st.DrawFn, person_ids: list[str], target_ids: list[str]
+) -> tuple[list[dict[str, Any]], list[tuple[str, str]]]:
+    """Up to 6 past visits (on a few fixed dates) and up to 3 recusal requests."""
+    history = draw_(
+        st.lists(
+            st.builds(
+                lambda p, t, d: {"inspector": p, "target": t, "date": d},
+                st.sampled_from(person_ids),
+                st.sampled_from(target_ids),
+                st.sampled_from(_DATES),
+            ),
+            max_size=6,
+        )
+    )
+    recusals = draw_(
+        st.lists(st.tuples(st.sampled_from(target_ids), st.sampled_from(person_ids)), max_size=3)
+    )
+    return history, recusals
+
+
 def assign_scenarios(
     *,
     max_targets: int = 6,
@@ -174,38 +213,15 @@ def assign_scenarios(
             )
         )
         inspectors = Inspectors.from_records(people, id="id")
-        tasks = []
         present = sorted({r["field"] for r in rows})
-        for k in range(draw_(st.integers(1, max_tasks))):
-            task: dict[str, Any] = {"name": f"task{k}"}
-            if draw_(st.booleans()):
-                task["size"] = {"census": True}
-            else:
-                task["size"] = {"rate": 0.5, "rounding": "random"}
-            if draw_(st.integers(0, 2)) == 0:
-                task["where"] = {"field": draw_(st.sampled_from(present))}
-            task["team"] = draw_(team_dicts(units=unit_names, experts=experts))
-            if draw_(st.integers(0, 3)) == 0:
-                task["items"] = [f"事项{k}-{i}" for i in range(draw_(st.integers(1, 2)))]
-            tasks.append(task)
+        tasks = [
+            _scenario_task(draw_, k, present, unit_names, experts)
+            for k in range(draw_(st.integers(1, max_tasks)))
+        ]
         plan = Plan.from_dict({"name": "scenario", "tasks": tasks})
         seed = draw_(seeds())
         selection = draw(plan, targets, seed)
-        person_ids = [p["id"] for p in people]
-        history = draw_(
-            st.lists(
-                st.builds(
-                    lambda p, t, d: {"inspector": p, "target": t, "date": d},
-                    st.sampled_from(person_ids),
-                    st.sampled_from(ids),
-                    st.sampled_from(_DATES),
-                ),
-                max_size=6,
-            )
-        )
-        recusals = draw_(
-            st.lists(st.tuples(st.sampled_from(ids), st.sampled_from(person_ids)), max_size=3)
-        )
+        history, recusals = _history_and_recusals(draw_, [p["id"] for p in people], ids)
         return AssignScenario(targets, plan, selection, inspectors, seed, history, recusals)
 
     return build()

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import attrs
 from hypothesis import strategies as st
 
 from ..registry.inspectors import Inspectors
@@ -43,6 +44,81 @@ def _list_cell(items: list[str], style: str, draw: st.DrawFn) -> Any:
     return sep.join(items)
 
 
+@attrs.frozen
+class _RowSpec:
+    """What :func:`inspector_records` draws each row's cells from, and which optional columns
+    it writes."""
+
+    field_names: list[str]
+    region_names: list[str]
+    unit_names: list[str]
+    styles: tuple[str, ...]
+    names: st.SearchStrategy[str]
+    conflict_ids: st.SearchStrategy[str]
+    capacity: bool
+    conflicts: bool  # write a conflicts column
+    active: bool
+
+
+def _row_spec(
+    fields: int | Sequence[str],
+    regions: int | Sequence[str],
+    units: int | Sequence[str],
+    capacity: bool,
+    conflicts: bool | Sequence[str],
+    active: bool,
+    list_style: str | None,
+) -> _RowSpec:
+    """The cells' strategies from :func:`inspector_records`' options (checked here)."""
+    if list_style is not None and list_style not in LIST_STYLES:
+        raise ValueError(f"list_style must be one of {LIST_STYLES} or None, got {list_style!r}")
+    field_names = pick_names(fields, FIELDS, "fields")
+    region_names = pick_names(regions, REGIONS, "regions")
+    unit_names = pick_names(units, UNITS, "units")
+    target_ids = None if isinstance(conflicts, bool) else [str(x) for x in conflicts]
+    if target_ids is not None and not target_ids:
+        raise ValueError("conflicts: give target IDs, or True/False")
+    styles = LIST_STYLES if list_style is None else (list_style,)
+    conflict_ids = (
+        st.sampled_from(target_ids)
+        if target_ids
+        else st.text("0123456789ABCDEFGHJKLMN", min_size=1, max_size=18)
+    )
+    names = st.builds(
+        lambda s, g: s + g,
+        st.sampled_from(_SURNAMES),
+        st.text(_GIVEN, min_size=1, max_size=2),
+    )
+    return _RowSpec(
+        field_names, region_names, unit_names, styles, names, conflict_ids,
+        capacity, conflicts is not False, active,
+    )
+
+
+def _inspector_row(
+    draw: st.DrawFn, spec: _RowSpec, k: int, person: str, expert: bool
+) -> dict[str, Any]:
+    """Row ``k`` of the registry, for ID ``person``."""
+    quals = draw(st.lists(st.sampled_from(spec.field_names), max_size=3, unique=True))
+    row: dict[str, Any] = {
+        "id": person,
+        "name": draw(spec.names),
+        "unit": draw(st.sampled_from(spec.unit_names)),
+        "region": draw(st.sampled_from(spec.region_names)),
+        "qualifications": _list_cell(quals, draw(st.sampled_from(spec.styles)), draw),
+        "role": "expert" if expert else "officer",
+        "certificate": None if expert else f"冀执{k:06d}",
+    }
+    if spec.capacity:
+        row["capacity"] = draw(st.one_of(st.none(), st.integers(0, 5)))
+    if spec.conflicts:
+        cs = draw(st.lists(spec.conflict_ids, max_size=3, unique=True))
+        row["conflicts"] = _list_cell(cs, draw(st.sampled_from(spec.styles)), draw)
+    if spec.active:
+        row["active"] = draw(st.integers(0, 5)) > 0
+    return row
+
+
 def inspector_records(
     *,
     min_size: int = 1,
@@ -75,25 +151,7 @@ def inspector_records(
         raise ValueError(f"need 1 <= min_size <= max_size, got {min_size}, {max_size}")
     if not 0 <= min_officers <= max_size:
         raise ValueError(f"need 0 <= min_officers <= max_size, got {min_officers}")
-    if list_style is not None and list_style not in LIST_STYLES:
-        raise ValueError(f"list_style must be one of {LIST_STYLES} or None, got {list_style!r}")
-    field_names = pick_names(fields, FIELDS, "fields")
-    region_names = pick_names(regions, REGIONS, "regions")
-    unit_names = pick_names(units, UNITS, "units")
-    target_ids = None if isinstance(conflicts, bool) else [str(x) for x in conflicts]
-    if target_ids is not None and not target_ids:
-        raise ValueError("conflicts: give target IDs, or True/False")
-    styles = LIST_STYLES if list_style is None else (list_style,)
-    conflict_ids = (
-        st.sampled_from(target_ids)
-        if target_ids
-        else st.text("0123456789ABCDEFGHJKLMN", min_size=1, max_size=18)
-    )
-    names = st.builds(
-        lambda s, g: s + g,
-        st.sampled_from(_SURNAMES),
-        st.text(_GIVEN, min_size=1, max_size=2),
-    )
+    spec = _row_spec(fields, regions, units, capacity, conflicts, active, list_style)
 
     @st.composite
     def build(draw: st.DrawFn) -> list[dict[str, Any]]:
@@ -106,24 +164,7 @@ def inspector_records(
         rows: list[dict[str, Any]] = []
         for k, person in enumerate(ids):
             expert = experts and k >= min_officers and draw(st.integers(0, 4)) == 0
-            quals = draw(st.lists(st.sampled_from(field_names), max_size=3, unique=True))
-            row: dict[str, Any] = {
-                "id": person,
-                "name": draw(names),
-                "unit": draw(st.sampled_from(unit_names)),
-                "region": draw(st.sampled_from(region_names)),
-                "qualifications": _list_cell(quals, draw(st.sampled_from(styles)), draw),
-                "role": "expert" if expert else "officer",
-                "certificate": None if expert else f"冀执{k:06d}",
-            }
-            if capacity:
-                row["capacity"] = draw(st.one_of(st.none(), st.integers(0, 5)))
-            if conflicts is not False:
-                cs = draw(st.lists(conflict_ids, max_size=3, unique=True))
-                row["conflicts"] = _list_cell(cs, draw(st.sampled_from(styles)), draw)
-            if active:
-                row["active"] = draw(st.integers(0, 5)) > 0
-            rows.append(row)
+            rows.append(_inspector_row(draw, spec, k, person, expert))
         return rows
 
     return build()

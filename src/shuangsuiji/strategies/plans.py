@@ -91,32 +91,31 @@ def _stratum_key(label: str, strata: Sequence[str], use_bare: bool) -> str:
     return label
 
 
-@st.composite
-def _task(
-    draw: st.DrawFn,
-    t: Targets,
-    schema: _Schema,
-    index: int,
-    cap: float,
-    size_modes: tuple[str, ...],
-    risk_modes: tuple[str | None, ...],
-    kinds: tuple[str, ...],
-    allow_where: bool,
-    allow_cooloff: bool,
-    allow_strata: bool,
-) -> dict[str, Any]:
-    kind = draw(st.sampled_from(kinds))
-    task: dict[str, Any] = {
-        "name": draw(st.sampled_from(["task", "抽查事项"])) + str(index),
-        "kind": kind,
-    }
+@attrs.frozen
+class _TaskOptions:
+    """What one drawn task may use: the plan's cap and the modes and parts allowed."""
+
+    cap: float
+    size_modes: tuple[str, ...]
+    risk_modes: tuple[str | None, ...]
+    kinds: tuple[str, ...]
+    allow_where: bool
+    allow_cooloff: bool
+    allow_strata: bool
+
+
+def _draw_filters(
+    draw: st.DrawFn, task: dict[str, Any], schema: _Schema, opts: _TaskOptions
+) -> list[str]:
+    """Strata, a ``where`` filter on values that occur, a cool-off rule and the shared
+    namespace, each sometimes; returns the strata columns (the risk and size draws need them)."""
     cats = sorted(schema.categorical)
     strata: list[str] = []
-    if allow_strata and cats:
+    if opts.allow_strata and cats:
         strata = draw(st.lists(st.sampled_from(cats), unique=True, max_size=2))
         if strata:
             task["strata"] = strata
-    if allow_where and cats and draw(st.integers(0, 3)) == 0:
+    if opts.allow_where and cats and draw(st.integers(0, 3)) == 0:
         col = draw(st.sampled_from(cats))
         present = [v for v in schema.categorical[col] if v != _MISSING_LABEL]
         if present:
@@ -125,7 +124,7 @@ def _task(
             else:
                 task["where"] = {col: draw(st.lists(st.sampled_from(present), min_size=1,
                                                     max_size=len(present), unique=True))}
-    if allow_cooloff and schema.dates and draw(st.integers(0, 2)) == 0:
+    if opts.allow_cooloff and schema.dates and draw(st.integers(0, 2)) == 0:
         lo, hi = schema.date_range
         as_of = draw(st.dates(lo, hi + _dt.timedelta(days=365)))
         task["cooloff"] = {
@@ -135,7 +134,19 @@ def _task(
         }
     if draw(st.integers(0, 4)) == 0:
         task["namespace"] = "shared"  # coordinated draws: the same PRNs across tasks
+    return strata
 
+
+def _draw_risk(
+    draw: st.DrawFn,
+    task: dict[str, Any],
+    schema: _Schema,
+    strata: list[str],
+    risk_modes: tuple[str | None, ...],
+    rate_cap: float,
+) -> str | None:
+    """A risk mode the targets have a fitting column for, written into ``task``; returns it."""
+    cats = sorted(schema.categorical)
     available = {
         None: True,
         "rates": any(c not in strata for c in cats),  # a class column may not be a stratum
@@ -144,8 +155,6 @@ def _task(
     }
     options = [m for m in risk_modes if available[m]] or [None]
     risk = draw(st.sampled_from(options))
-    general = kind == "general"
-    rate_cap = cap if general else 1.0
     if risk == "rates":
         col = draw(st.sampled_from([c for c in cats if c not in strata]))
         task["risk"] = {
@@ -160,18 +169,22 @@ def _task(
         }
     elif risk == "column":
         task["risk"] = {"column": draw(st.sampled_from(schema.numeric))}
+    return risk
 
-    # sizes: a general task keeps E[n] <= cap * eligible with random rounding and rates <= cap
-    rounding = "random" if general else draw(st.sampled_from(["ceil", "round", "random"]))
-    minimum = 0 if general else draw(st.integers(0, 3))
-    if risk == "rates":
-        # the classes set the rates; size may only give rounding and minimum (or be left out,
-        # which means ceil and no minimum: not for a general task, where ceil could pass the cap)
-        if general:
-            task["size"] = {"rounding": "random"}
-        elif draw(st.booleans()):
-            task["size"] = {"rounding": rounding, "minimum": minimum}
-        return task
+
+def _draw_size(
+    draw: st.DrawFn,
+    t: Targets,
+    task: dict[str, Any],
+    strata: list[str],
+    size_modes: tuple[str, ...],
+    rate_cap: float,
+    rounding: str,
+    minimum: int,
+) -> None:
+    """A ``size`` in one of ``size_modes``; ``total`` and ``per_stratum`` sizes are chosen from
+    the eligible strata's capacities (:func:`_probe`), so they are always feasible."""
+    general = task["kind"] == "general"
     modes = [m for m in size_modes if not general or m == "rate"] or ["rate"]
     mode = draw(st.sampled_from(modes))
     if mode == "census":
@@ -187,19 +200,57 @@ def _task(
                 for label, cap_h in cells
             }}
         else:
-            lower = sum(min(minimum, cap_h) for _, cap_h in cells)
-            upper = sum(cap_h for _, cap_h in cells)
-            size: dict[str, Any] = {"total": draw(st.integers(lower, upper)), "minimum": minimum}
-            allocation = draw(st.sampled_from(["proportional", "equal", "neyman"]))
-            if allocation == "neyman" and not cells:
-                allocation = "equal"  # Neyman needs an anticipated rate per stratum
-            size["allocation"] = allocation
-            if allocation == "neyman":
-                bare = draw(st.booleans())
-                size["anticipated"] = {
-                    _stratum_key(label, strata, bare): draw(_rates(1.0)) for label, _ in cells
-                }
-            task["size"] = size
+            task["size"] = _draw_total(draw, cells, strata, minimum)
+
+
+def _draw_total(
+    draw: st.DrawFn, cells: list[tuple[str, int]], strata: list[str], minimum: int
+) -> dict[str, Any]:
+    """A feasible ``total`` size (between the strata's minimums and capacities) with an
+    allocation; Neyman gets an anticipated rate per stratum."""
+    lower = sum(min(minimum, cap_h) for _, cap_h in cells)
+    upper = sum(cap_h for _, cap_h in cells)
+    size: dict[str, Any] = {"total": draw(st.integers(lower, upper)), "minimum": minimum}
+    allocation = draw(st.sampled_from(["proportional", "equal", "neyman"]))
+    if allocation == "neyman" and not cells:
+        allocation = "equal"  # Neyman needs an anticipated rate per stratum
+    size["allocation"] = allocation
+    if allocation == "neyman":
+        bare = draw(st.booleans())
+        size["anticipated"] = {
+            _stratum_key(label, strata, bare): draw(_rates(1.0)) for label, _ in cells
+        }
+    return size
+
+
+@st.composite
+def _task(
+    draw: st.DrawFn, t: Targets, schema: _Schema, index: int, opts: _TaskOptions
+) -> dict[str, Any]:
+    """One task valid for ``t``. The helpers draw in a fixed order (filters, risk, rounding
+    and minimum, size), so the same choices give the same task."""
+    kind = draw(st.sampled_from(opts.kinds))
+    task: dict[str, Any] = {
+        "name": draw(st.sampled_from(["task", "抽查事项"])) + str(index),
+        "kind": kind,
+    }
+    strata = _draw_filters(draw, task, schema, opts)
+    general = kind == "general"
+    rate_cap = opts.cap if general else 1.0
+    risk = _draw_risk(draw, task, schema, strata, opts.risk_modes, rate_cap)
+
+    # sizes: a general task keeps E[n] <= cap * eligible with random rounding and rates <= cap
+    rounding = "random" if general else draw(st.sampled_from(["ceil", "round", "random"]))
+    minimum = 0 if general else draw(st.integers(0, 3))
+    if risk == "rates":
+        # the classes set the rates; size may only give rounding and minimum (or be left out,
+        # which means ceil and no minimum: not for a general task, where ceil could pass the cap)
+        if general:
+            task["size"] = {"rounding": "random"}
+        elif draw(st.booleans()):
+            task["size"] = {"rounding": rounding, "minimum": minimum}
+        return task
+    _draw_size(draw, t, task, strata, opts.size_modes, rate_cap, rounding, minimum)
     return task
 
 
@@ -252,10 +303,8 @@ def plan_dicts(
         else:
             plan["general_max_rate"] = cap
         n = draw(st.integers(1, max_tasks))
-        plan["tasks"] = [
-            draw(_task(targets, schema, i, cap, size_t, risk_t, kind_t, where, cooloff, strata))
-            for i in range(n)
-        ]
+        opts = _TaskOptions(cap, size_t, risk_t, kind_t, where, cooloff, strata)
+        plan["tasks"] = [draw(_task(targets, schema, i, opts)) for i in range(n)]
         return plan
 
     return build()
