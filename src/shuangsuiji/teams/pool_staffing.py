@@ -15,10 +15,11 @@ import numpy.typing as npt
 
 from ..randomness.prn import prn_key
 from ..randomness.seed import Seed
-from . import solver as staffing
 from .exclusions import Exclusions
+from .flow_problem import Outcome, Problem
 from .pools import Pool
 from .seat_rankings import NS_EXPERTS, NS_INSPECTORS, NS_OFFICERS, Streams, order_key, seat_labels
+from .solver import solve
 from .team_seats import VisitRule
 from .visits import IntArray, Visits
 
@@ -29,11 +30,11 @@ __all__ = ["Staffed", "staff"]
 class Staffed:
     """A pool's outcome: per visit, its members (pool indexes) in team order."""
 
-    outcome: staffing.Outcome
+    outcome: Outcome
     member_visit: IntArray  # per seat: visit index (empty unless staffed)
     member_rank: npt.NDArray[np.int64]  # order within the team: filtered seats by stream, open
     member_person: IntArray  # pool index
-    problem: staffing.Problem
+    problem: Problem
     slot_stream: npt.NDArray[np.int64]
     order: IntArray  # visit index at each position
 
@@ -56,7 +57,7 @@ def staff(
         return None
     slot_pos, slot_list, slot_demand, slot_stream = _slots(specs, count, group[order], n)
     sizes = np.array([lst.size for lst in pool.lists], np.int64)
-    problem = staffing.Problem(
+    problem = Problem(
         len(pool),
         n,
         slot_pos,
@@ -71,7 +72,7 @@ def staff(
     key = prn_key(seed.value, NS_EXPERTS if pool.expert else NS_OFFICERS)
     prefs = Streams(key, labels, sizes[slot_list])
     cap = pool.ins.capacity[pool.rows].astype(np.int64)
-    outcome = staffing.solve(problem, prefs, cap)
+    outcome = solve(problem, prefs, cap)
     st = outcome.staffing
     seat_visit = order[slot_pos[st.seat_slot]].astype(np.intp)
     seat_stream = slot_stream[st.seat_slot]
