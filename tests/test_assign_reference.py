@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 import shuangsuiji as ss
 from shuangsuiji import strategies as sst
+from shuangsuiji.teams import deferred_acceptance
 from shuangsuiji.teams import solver as staffing
 
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -178,12 +179,12 @@ def test_solver_matches_the_literal_procedure(
     """Vectorised rounds, the sequential tail, or both: the same serial dictatorship, and the
     same augmentation as the reference's literal breadth-first search."""
     p, orders, caps = problem
-    old = staffing._SEQUENTIAL_BELOW
-    staffing._SEQUENTIAL_BELOW = rounds_below
+    old = deferred_acceptance._SEQUENTIAL_BELOW
+    deferred_acceptance._SEQUENTIAL_BELOW = rounds_below
     try:
         st_ = staffing.fill(p, orders, caps)
     finally:
-        staffing._SEQUENTIAL_BELOW = old
+        deferred_acceptance._SEQUENTIAL_BELOW = old
     seats = _as_ref_seats(p, orders)
     scan = {str(o): int(p.scan_rank[o]) for o in range(p.n_people)}
     cap = {str(o): (RA.INF if c >= staffing.INF else int(c)) for o, c in enumerate(caps.tolist())}

@@ -86,7 +86,8 @@ def test_visit_rule_union_and_seats() -> None:
     # (市场局, {药品}) implies (市场局, {}) from task 3, whose 食品 is in Q anyway
     assert rule.seats == (Seat("市场局", frozenset({"药品"})), Seat("环境厅", frozenset()))
     assert rule.officers == 3 and rule.open_seats == 1 and rule.experts == 1
-    assert rule.expert_quals == {"药品"} and rule.regions_out == {"保定"}
+    expert_quals = frozenset[str]().union(*(q for q, _ in rule.expert_seats))
+    assert expert_quals == {"药品"} and rule.regions_out == {"保定"}
     assert rule.cutoff == "2024-06-01"
     # seats beyond the officers grow the team
     wide = visit_rule(

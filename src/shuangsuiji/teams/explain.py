@@ -15,16 +15,18 @@ Two kinds (docs/spec.md §8.9):
 from __future__ import annotations
 
 import difflib
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
+from ..plan.plan import Plan
+from .exclusions import CONFLICT, REQUEST, ROTATION, Exclusions
+from .pool_staffing import Staffed
+from .pools import Pool
+from .rule_groups import ColumnCodes
 from .team_seats import Seat, VisitRule
-
-if TYPE_CHECKING:
-    from ..plan.plan import Plan
-    from .engine import _Exclusions, _Pool, _Staffed, _Visits
+from .visits import Visits
 
 __all__ = ["explain_capacity", "explain_visit"]
 
@@ -41,22 +43,48 @@ def _plural(n: int, word: str) -> str:
 
 
 def explain_visit(
-    pool: _Pool,
+    pool: Pool,
     v: int,
     rule: VisitRule,
-    visits: _Visits,
-    excl: _Exclusions,
-    cols: dict[str, tuple[npt.NDArray[np.intp], list[str | None]]],
+    visits: Visits,
+    excl: Exclusions,
+    cols: ColumnCodes,
     plan: Plan,
 ) -> str:
     """Why visit ``v`` cannot be staffed from ``pool`` (see the module docstring)."""
     role = "expert" if pool.expert else "officer"
-    tid = visits.ids[v].decode("utf-8")
+    need, quals, regions, seats = _filter(pool, rule)
+    eligible, parts = _eligible(pool, v, excl, quals, regions)
+    msg = (
+        f"target {visits.ids[v].decode('utf-8')!r} ({_where(v, visits, cols, plan)}): "
+        f"{_plural(int(eligible.sum()), 'eligible ' + role)}, {need} required"
+    )
+    if parts:
+        msg += f"; of {_plural(len(pool), role)}: " + ", ".join(parts)
+    seat_notes = _seat_notes(pool, role, eligible, quals, regions, seats)
+    if seat_notes:
+        msg += "; " + "; ".join(seat_notes)
+    elif int(eligible.sum()) >= need:
+        msg += "; the seats (" + ", ".join(s.describe() for s, _ in seats) + ") cannot all go to "
+        msg += f"different {role}s"
+    return msg
+
+
+def _where(v: int, visits: Visits, cols: ColumnCodes, plan: Plan) -> str:
+    """The visit's values in the columns the rules read, and its tasks."""
     tasks = [plan.tasks[t].name for t in visits.tasks_of(v)]
     values = []
     for name, (codes, labels) in sorted(cols.items()):
         c = int(codes[v])
         values.append(f"{name} {labels[c] if c >= 0 else '(missing)'}")
+    return "; ".join(x for x in (", ".join(values), "tasks " + ", ".join(tasks)) if x)
+
+
+def _filter(
+    pool: Pool, rule: VisitRule
+) -> tuple[int, frozenset[str], frozenset[str], list[tuple[Seat, int]]]:
+    """The pool's part of a rule: people required, the filter everyone passes (qualifications,
+    regions excluded) and the seats of their own, with their places."""
     seats: list[tuple[Seat, int]] = []  # (seat, places)
     regions: frozenset[str] = frozenset()
     if pool.expert:
@@ -69,6 +97,15 @@ def explain_visit(
     else:
         need, quals, regions = rule.officers, rule.quals_all, rule.regions_out
         seats = [(seat, 1) for seat in rule.seats]
+    return need, quals, regions, seats
+
+
+def _eligible(
+    pool: Pool, v: int, excl: Exclusions, quals: frozenset[str], regions: frozenset[str]
+) -> tuple[npt.NDArray[np.bool_], list[str]]:
+    """Who may sit on visit ``v`` under the filter, and where the others went (each person
+    counted once, under the first reason: inactive, not qualified, region, conflict,
+    request, rotation)."""
     active = pool.active
     qual = pool.mask(quals, frozenset(), None)
     base = pool.mask(quals, regions, None)
@@ -77,12 +114,9 @@ def explain_visit(
     pos = pool.pos[excl.row[mine]]
     keep = pos >= 0
     bits[pos[keep]] = excl.reason[mine][keep]
-    from .engine import CONFLICT, REQUEST, ROTATION
-
     conflict = base & ((bits & CONFLICT) != 0)
     request = base & ~conflict & ((bits & REQUEST) != 0)
     rotation = base & ~conflict & ~request & ((bits & ROTATION) != 0)
-    eligible = base & (bits == 0)
     parts: list[str] = []
     for count, what in (
         (int((~active).sum()), "inactive"),
@@ -94,41 +128,42 @@ def explain_visit(
     ):
         if count:
             parts.append(f"{count} {what}")
-    where = "; ".join(x for x in (", ".join(values), "tasks " + ", ".join(tasks)) if x)
-    msg = (
-        f"target {tid!r} ({where}): {_plural(int(eligible.sum()), 'eligible ' + role)}, "
-        f"{need} required"
-    )
-    if parts:
-        msg += f"; of {_plural(len(pool), role)}: " + ", ".join(parts)
-    seat_notes = []
+    return base & (bits == 0), parts
+
+
+def _seat_notes(
+    pool: Pool,
+    role: str,
+    eligible: npt.NDArray[np.bool_],
+    quals: frozenset[str],
+    regions: frozenset[str],
+    seats: list[tuple[Seat, int]],
+) -> list[str]:
+    """The seats that too few of the eligible people can fill, with a hint for a unit that
+    the inspector registry does not have."""
+    notes = []
     for seat, places in seats:
         m = eligible & pool.mask(quals | seat.quals, regions, seat.unit)
         k = int(m.sum())
         if k == 0:
-            seat_notes.append(f"no eligible {role} for the seat '{seat.describe()}'")
+            notes.append(f"no eligible {role} for the seat '{seat.describe()}'")
             units = sorted(set(pool.ins.unit.tolist()) - {""})
             if seat.unit is not None and seat.unit not in units:
                 near = difflib.get_close_matches(seat.unit, units, 1, 0.5)
                 hint = f"; did you mean {near[0]!r}?" if near else ""
-                seat_notes[-1] += (
+                notes[-1] += (
                     f" ({seat.unit!r} is no unit of the inspector registry{hint} "
                     "fix the task's departments)"
                 )
         elif k < places:
-            seat_notes.append(
+            notes.append(
                 f"{_plural(k, 'eligible ' + role)} for the seat '{seat.describe()}', "
                 f"{places} required"
             )
-    if seat_notes:
-        msg += "; " + "; ".join(seat_notes)
-    elif int(eligible.sum()) >= need:
-        msg += "; the seats (" + ", ".join(s.describe() for s, _ in seats) + ") cannot all go to "
-        msg += f"different {role}s"
-    return msg
+    return notes
 
 
-def explain_capacity(pool: _Pool, s: _Staffed, visits: _Visits) -> str:
+def explain_capacity(pool: Pool, s: Staffed, visits: Visits) -> str:
     """The visits and people of a capacity (Hall) violation; see the module docstring."""
     role = "expert" if pool.expert else "officer"
     st = s.outcome.staffing

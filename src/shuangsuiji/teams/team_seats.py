@@ -96,11 +96,6 @@ class VisitRule:
     def open_seats(self) -> int:
         return self.officers - len(self.seats)
 
-    @property
-    def expert_quals(self) -> frozenset[str]:
-        """Every value some expert seat asks for."""
-        return frozenset().union(*(q for q, _ in self.expert_seats))
-
 
 def visit_rule(needs: Sequence[TaskNeeds]) -> VisitRule:
     """The visit's rule from its tasks' needs, in plan order (see the module docstring)."""
