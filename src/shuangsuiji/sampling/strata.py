@@ -3,6 +3,9 @@
 A *cell* is one stratum of a task: the combination of its strata columns' values, plus the risk
 class when the task gives class rates. Cells are numbered in the order of their labels' values
 (categories are sorted), so the numbering depends on the registry's contents, not its row order.
+
+Under risk weights the units' weights come from here too: by risk class, grouped per cell
+(:func:`class_groups`), or from a numeric column (:func:`unit_weights`).
 """
 
 from __future__ import annotations
