@@ -12,8 +12,8 @@ import pytest
 import reference as R
 
 import shuangsuiji as ss
-from shuangsuiji._util.hashing import uniform_int
 from shuangsuiji.randomness.prn import id_bytes_array, prn_float, prn_hash
+from shuangsuiji.sampling.seed_values import SIZE_TAG, START_TAG, cell_ints
 
 SPEC = (Path(__file__).resolve().parents[1] / "docs" / "spec.md").read_text(encoding="utf-8")
 
@@ -97,5 +97,7 @@ def test_draw_vector() -> None:
 def test_draw_vector_cell_values() -> None:
     _, _, seed = _vector_inputs()
     for task, cell, start, coin in table_after("Per-cell values", "task"):
-        assert uniform_int(64, "shuangsuiji/start/v1", seed.value, task, cell) == int(start, 16)
-        assert uniform_int(64, "shuangsuiji/size/v1", seed.value, task, cell) == int(coin, 16)
+        # the engine's own construction (the coin is the top 64 of its 256 bits)
+        assert cell_ints(64, START_TAG, seed.value, task, [cell]) == [int(start, 16)]
+        assert cell_ints(64, SIZE_TAG, seed.value, task, [cell]) == [int(coin, 16)]
+    assert (START_TAG, SIZE_TAG) == ("shuangsuiji/start/v1", "shuangsuiji/size/v1")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 
-__all__ = ["tagged_sha256", "uniform_int"]
+__all__ = ["tagged_sha256"]
 
 
 def _frame(data: bytes) -> bytes:
@@ -22,9 +22,3 @@ def tagged_sha256(tag: str, *fields: bytes | str) -> bytes:
         h.update(_frame(f.encode("utf-8") if isinstance(f, str) else f))
     return h.digest()
 
-
-def uniform_int(bits: int, tag: str, *fields: bytes | str) -> int:
-    """The first ``bits`` bits (big-endian, ``bits`` <= 256) of ``tagged_sha256`` as an integer."""
-    if not 0 < bits <= 256:
-        raise ValueError("bits must be in 1..256")
-    return int.from_bytes(tagged_sha256(tag, *fields), "big") >> (256 - bits)

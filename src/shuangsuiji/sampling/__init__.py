@@ -6,11 +6,31 @@ Stage: after the registries, the plan and the randomness, which it may import; i
 the assignment, the log or the campaign. (The package is named ``sampling``, not ``draw``, so
 that ``shuangsuiji.draw`` stays the function.)
 
-- :mod:`.engine`: the draw, task by task and cell by cell;
-- :mod:`.designs`: the designs' arithmetic: sizes, πps capping, the 2⁻⁶⁴ grid, systematic draws;
-- :mod:`.strata`: eligible rows, cells (strata) and risk-class groups;
+Entry points and the draw:
+
+- :mod:`.engine`: ``inclusion_probabilities``, ``stratum_summaries`` and ``draw``, task by task;
+- :mod:`.task_design`: one task's design before the seed: cells, sizes, designs, every π;
+- :mod:`.task_draw`: one task's draw once the seed exists: PRN order, then SRS or πps places;
+- :mod:`.seed_values`: the per-cell values the seed gives (random-rounding coin, systematic start);
+- :mod:`.systematic_pass`: the systematic πps points of every cell in one pass along the order;
 - :mod:`.unit_order`: units in (cell, PRN, ID) order without a full sort;
 - :mod:`.selection`: the result tables and per-stratum summaries.
+
+What a design is made of:
+
+- :mod:`.strata`: eligible rows, cells (strata), risk-class groups and numeric weights;
+- :mod:`.cell_sizes`: each cell's size (rates, per stratum, allocated totals) and design;
+- :mod:`.pips_design`: π and grid values of πps cells, deficits placed (by group or by unit);
+- :mod:`.units`: the per-unit π and q tables, and the IDs read only for ties.
+
+The designs' arithmetic, arrays in and arrays out (:mod:`.designs` re-exports it as one
+namespace, the unit-by-unit definitions of docs/spec.md §6):
+
+- :mod:`.sizes`: exact sizes from rates and totals (random rounding, allocation);
+- :mod:`.capping`: correctly rounded sums and πps with certainty capping;
+- :mod:`.grid`: π on the 2⁻⁶⁴ grid with exact totals;
+- :mod:`.systematic`: PRN order, systematic πps and SRS for one cell;
+- :mod:`.ties`: the smallest ID, which breaks every tie.
 """
 
 from __future__ import annotations

@@ -3,6 +3,9 @@
 A *cell* is one stratum of a task: the combination of its strata columns' values, plus the risk
 class when the task gives class rates. Cells are numbered in the order of their labels' values
 (categories are sorted), so the numbering depends on the registry's contents, not its row order.
+
+Under risk weights the units' weights come from here too: by risk class, grouped per cell
+(:func:`class_groups`), or from a numeric column (:func:`unit_weights`).
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from ..registry.targets import Targets
 
 _CHUNK = 1 << 16
 
-__all__ = ["Cells", "cells_of", "class_groups", "eligible_rows"]
+__all__ = ["Cells", "cells_of", "class_groups", "eligible_rows", "unit_weights"]
 
 
 def _first_rows(mask: npt.NDArray[np.bool_], k: int = 3) -> str:
@@ -222,6 +225,35 @@ def class_groups(
     return unit, np.asarray(values + [0.0] * (ngroup - len(values)), np.float64), counts
 
 
+def unit_weights(
+    task: Task, targets: Targets, rows: npt.NDArray[np.intp]
+) -> npt.NDArray[np.float64]:
+    """The weight of each of ``rows`` from the task's numeric risk column: finite and >= 0."""
+    risk = task.risk
+    assert risk is not None
+    column = _column(task, targets, risk.column, "risk.column")
+    if column.kind == "str":
+        raise InputError(
+            f"task {task.name!r}, key 'risk.column': column {risk.column!r} holds text; give "
+            "'weights' (class -> weight) or 'rates' for a class column"
+        )
+    if column.kind == "bool":
+        raise InputError(
+            f"task {task.name!r}, key 'risk.column': column {risk.column!r} holds true/false; "
+            "give numeric weights"
+        )
+    w = column.as_float()[rows]
+    bad = ~np.isfinite(w) | (w < 0)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise InputError(
+            f"task {task.name!r}, key 'risk.column': weight column {risk.column!r} has "
+            f"{column.value_at(int(rows[i]))!r} at row {int(rows[i])}; weights must be finite "
+            "and >= 0"
+        )
+    return w
+
+
 @attrs.frozen(eq=False)
 class Cells:
     """Eligible rows and the cell of each: ``code[i]`` is the cell of row ``rows[i]``.
@@ -273,6 +305,29 @@ def cells_of(task: Task, targets: Targets, rows: npt.NDArray[np.intp]) -> Cells:
             np.array([rows.size], np.intp),
             full,
         )
+    all_codes, radix_labels, radix_missing, known = _factorize_columns(
+        task, targets, rows, cols, full
+    )
+    cell, counts, digit_cols = _combine_codes(all_codes, radix_labels, known, rows.size)
+    labels_out, parts, classes = _cell_labels(
+        cols, radix_labels, radix_missing, digit_cols, with_class
+    )
+    return Cells(
+        tuple(labels_out),
+        tuple(parts),
+        tuple(classes),
+        rows,
+        cell.astype(np.intp, copy=False),
+        counts.astype(np.intp),
+        full,
+    )
+
+
+def _factorize_columns(
+    task: Task, targets: Targets, rows: npt.NDArray[np.intp], cols: list[str], full: bool
+) -> tuple[list[npt.NDArray[np.int64]], list[list[str]], list[int], npt.NDArray[np.intp] | None]:
+    """Each stratum column of ``rows`` factorized (:func:`_factorize_counted`): codes, labels
+    and missing code per column, and the last column's rows per code when they came for free."""
     all_codes: list[npt.NDArray[np.int64]] = []
     radix_labels: list[list[str]] = []
     radix_missing: list[int] = []
@@ -291,13 +346,24 @@ def cells_of(task: Task, targets: Targets, rows: npt.NDArray[np.intp]) -> Cells:
         all_codes.append(codes)
         radix_labels.append(labels)
         radix_missing.append(missing_code)
+    return all_codes, radix_labels, radix_missing, known
+
+
+def _combine_codes(
+    all_codes: list[npt.NDArray[np.int64]],
+    radix_labels: list[list[str]],
+    known: npt.NDArray[np.intp] | None,
+    nrows: int,
+) -> tuple[npt.NDArray[Any], npt.NDArray[Any], list[npt.NDArray[np.int64]]]:
+    """The cell of each row (combinations of the columns' codes that occur, numbered in value
+    order), the rows per cell, and per column the code each cell has."""
     space = int(np.prod([len(x) for x in radix_labels], dtype=object))
     if space < 1 << 62:
         # mixed-radix key, first column most significant, so key order is value order
         key = all_codes[0]
         for codes, labels in zip(all_codes[1:], radix_labels[1:]):
             key = key * len(labels) + codes
-        if len(cols) == 1 and known is not None:
+        if len(all_codes) == 1 and known is not None:
             # one column whose codes are dense and already counted
             used_keys, cell, counts = np.arange(space), key, known
         elif space <= 1 << 24:
@@ -317,12 +383,21 @@ def cells_of(task: Task, targets: Targets, rows: npt.NDArray[np.intp]) -> Cells:
         digit_cols.reverse()
     else:
         # too many combinations for one int64: unique rows of the code matrix (lexicographic)
-        stacked = (
-            np.stack(all_codes, axis=1) if rows.size else np.empty((0, len(all_codes)), np.int64)
-        )
+        stacked = np.stack(all_codes, axis=1) if nrows else np.empty((0, len(all_codes)), np.int64)
         uniq, cell, counts = np.unique(stacked, axis=0, return_inverse=True, return_counts=True)
         cell = cell.reshape(-1)
-        digit_cols = [uniq[:, j] for j in range(len(cols))]
+        digit_cols = [uniq[:, j] for j in range(len(all_codes))]
+    return cell, counts, digit_cols
+
+
+def _cell_labels(
+    cols: list[str],
+    radix_labels: list[list[str]],
+    radix_missing: list[int],
+    digit_cols: list[npt.NDArray[np.int64]],
+    with_class: bool,
+) -> tuple[list[str], list[tuple[str, ...]], list[str | None]]:
+    """Per cell: its label, its strata-column values and (class rates) its risk class."""
     # labels column by column: each distinct value is escaped once, then joined per cell
     pieces: list[list[str]] = []
     values: list[list[str]] = []
@@ -333,18 +408,11 @@ def cells_of(task: Task, targets: Targets, rows: npt.NDArray[np.intp]) -> Cells:
         pieces.append([written[r] for r in d])
         values.append([labels[r] for r in d])
     labels_out = ["|".join(t) for t in zip(*pieces)] if len(cols) > 1 else pieces[0]
+    parts: list[tuple[str, ...]]
     if with_class:
         parts = list(zip(*values[:-1])) if len(cols) > 1 else [()] * len(values[0])
         classes: list[str | None] = list(values[-1])
     else:
         parts = list(zip(*values))
         classes = [None] * len(parts)
-    return Cells(
-        tuple(labels_out),
-        tuple(parts),
-        tuple(classes),
-        rows,
-        cell.astype(np.intp, copy=False),
-        counts.astype(np.intp),
-        full,
-    )
+    return labels_out, parts, classes

@@ -31,7 +31,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..randomness.prn import Rows, Sink
-from .designs import IdLookup
+from .ties import IdLookup
 
 __all__ = ["CHUNK", "Prns", "UnitOrder", "order_units"]
 
