@@ -47,7 +47,7 @@ import numpy as np
 import shuangsuiji as ss
 from shuangsuiji.campaign import record_bodies as B
 from shuangsuiji.campaign.assign_step import assignment_body, run_assign
-from shuangsuiji.campaign.campaign import read_state
+from shuangsuiji.campaign.state import read_state
 from shuangsuiji.campaign.verify import _check_results, _Findings, load
 from shuangsuiji.log.logfile import read_log
 

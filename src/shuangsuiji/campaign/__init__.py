@@ -13,7 +13,8 @@ checker use, so the checker never depends on the writer.
 
 from __future__ import annotations
 
-from .campaign import Campaign, CampaignState, read_state
+from .campaign import Campaign
+from .state import CampaignState, read_state
 from .verify import Problem, Report, verify
 
 __all__ = ["Campaign", "CampaignState", "Problem", "Report", "read_state", "verify"]

@@ -45,7 +45,7 @@ from ..registry.targets import Targets
 from ..sampling.engine import draw, stratum_summaries
 from . import record_bodies as B
 from .assign_step import assignment_body, run_assign
-from .campaign import CampaignState, algorithms, read_state
+from .state import CampaignState, algorithms, read_state
 
 __all__ = ["Problem", "Report", "verify"]
 
