@@ -47,8 +47,10 @@ import numpy as np
 import shuangsuiji as ss
 from shuangsuiji.campaign import record_bodies as B
 from shuangsuiji.campaign.assign_step import assignment_body, run_assign
+from shuangsuiji.campaign.report import Findings
+from shuangsuiji.campaign.result_checks import check_results
 from shuangsuiji.campaign.state import read_state
-from shuangsuiji.campaign.verify import _check_results, _Findings, load
+from shuangsuiji.campaign.verify import load
 from shuangsuiji.log.logfile import read_log
 
 WEIGHTS = {"A": 1, "B": 2, "C": 4, "D": 8}
@@ -228,8 +230,8 @@ def main() -> None:
             lambda: assignment_body(teams2, sel) == state.assignment, args.reps)
 
         def results_check() -> None:
-            f = _Findings()
-            _check_results(state, f, {})
+            f = Findings()
+            check_results(state, f, {})
             assert not f.items
 
         parts["results and deadlines"], _ = median_time(results_check, args.reps)
