@@ -26,7 +26,7 @@ __all__ = ["CHECKPOINT_FORMAT", "Checkpoint", "check_checkpoint"]
 CHECKPOINT_FORMAT = "shuangsuiji-checkpoint/1"
 
 
-def _fsync_dir(directory: Path) -> None:
+def fsync_dir(directory: Path) -> None:
     """Make a created, renamed or truncated entry durable (a no-op where directories can't open)."""
     try:
         fd = os.open(directory, os.O_RDONLY)
@@ -155,7 +155,7 @@ class Checkpoint:
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, p)
-        _fsync_dir(p.parent)
+        fsync_dir(p.parent)
         return p
 
     @classmethod
