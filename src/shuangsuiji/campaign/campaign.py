@@ -21,7 +21,9 @@ The records, in the order :func:`~shuangsuiji.verify` requires (docs/spec.md §1
 Every method checks everything before it writes, so a failed call writes nothing. Each record's
 time comes from the caller (``time=``) or the clock; it is published, checked against the
 declaration and the deadline, and never used by the replay. The log itself (JSON Lines, hash
-chain, Merkle tree, lock, fsync) is :mod:`shuangsuiji.log`.
+chain, Merkle tree, lock, fsync) is :mod:`shuangsuiji.log`; what the records say is kept in a
+:class:`~.state.CampaignState`, the commitment's body is built by :mod:`.commitment` and result
+rows are checked by :mod:`.results`.
 """
 
 from __future__ import annotations

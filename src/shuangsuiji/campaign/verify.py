@@ -22,6 +22,10 @@ sentence:
 A :class:`Report` holds the problems (errors and warnings) and a summary; ``report.ok`` is true
 when there is no error. Times in the log are checked for order and deadlines but never enter the
 replay.
+
+This module reads the file (1) and the records' order (2, :mod:`.state`) and runs the other
+checks in order, each on its own: 3–4 in :mod:`.commitment_checks`, 5 in :mod:`.replay`, 6–7 in
+:mod:`.result_checks`. It depends on the log reader's state, never on the writer.
 """
 
 from __future__ import annotations
