@@ -17,7 +17,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import shuangsuiji as ss
-from shuangsuiji.randomness.declared import Randomness, before, parse_moment
+from shuangsuiji._util.times import before, parse_moment
+from shuangsuiji.randomness.declared import Randomness
 
 QUICKNET = "52db9ba70e0cc0f6eaf7803dd07447a1f5477735fd3f661792ba94600c84e971"
 ROUND = 32281667

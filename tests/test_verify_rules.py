@@ -145,7 +145,7 @@ def test_a_check_that_stops_short_is_reported_and_the_others_run(
         raise KeyError("surprise")
 
     # the name shuangsuiji.verify is the function; patch the module it comes from
-    monkeypatch.setattr(importlib.import_module("shuangsuiji.campaign.verify"), "_check_times", broken)
+    monkeypatch.setattr(importlib.import_module("shuangsuiji.campaign.verify"), "check_times", broken)
     forged = forge(tmp_path, path, lambda e: e[5][1].__setitem__("outcome", "良好"))
     report = verify_log(forged)
     only(report, None, "log", "record times check stopped", "'surprise'", "other checks ran")

@@ -2,18 +2,36 @@
 and :func:`verify` replays it from the log and the registries alone.
 
 Stage: above the draw, the assignment and the log, which it may import. The state of a log (what
-has been committed, revealed and recorded) is read by one reader that both the writer and the
-checker use, so the checker never depends on the writer.
+has been committed, revealed and recorded) is read by one reader, :mod:`.state`, that both the
+writer and the checker use: :mod:`.verify` and its checks depend on :mod:`.state`, never on the
+writer (:mod:`.campaign` and the modules only it uses).
 
-- :mod:`.campaign`: :class:`Campaign` and the log reader's state;
+Shared by writer and checker:
+
+- :mod:`.state`: :class:`CampaignState`, :func:`read_state` (the log reader) and the algorithm
+  versions a commitment records;
 - :mod:`.record_bodies`: the bodies of the log's records (docs/spec.md §10);
-- :mod:`.assign_step`: the assignment as a campaign step (inputs, record, replay);
-- :mod:`.verify`: :func:`verify`, :class:`Report`, :class:`Problem`.
+- :mod:`.assign_step`: the assignment as a campaign step (inputs, running it, its record).
+
+The writer:
+
+- :mod:`.campaign`: :class:`Campaign` (create, open, reveal, record, publish, correct);
+- :mod:`.commitment`: the commitment's body and the check that registries are the committed ones;
+- :mod:`.results`: each result row checked before it is recorded or corrected.
+
+The checker:
+
+- :mod:`.verify`: :func:`verify`: reads the log and runs the checks in order;
+- :mod:`.report`: :class:`Report`, :class:`Problem` and the findings the checks add to;
+- :mod:`.commitment_checks`: registries, algorithm versions, randomness and seed;
+- :mod:`.replay`: the π summary, the selection and the assignment recomputed and compared;
+- :mod:`.result_checks`: record times, results and publication deadlines.
 """
 
 from __future__ import annotations
 
-from .campaign import Campaign, CampaignState, read_state
+from .campaign import Campaign
+from .state import CampaignState, read_state
 from .verify import Problem, Report, verify
 
 __all__ = ["Campaign", "CampaignState", "Problem", "Report", "read_state", "verify"]

@@ -21,7 +21,9 @@ The records, in the order :func:`~shuangsuiji.verify` requires (docs/spec.md §1
 Every method checks everything before it writes, so a failed call writes nothing. Each record's
 time comes from the caller (``time=``) or the clock; it is published, checked against the
 declaration and the deadline, and never used by the replay. The log itself (JSON Lines, hash
-chain, Merkle tree, lock, fsync) is :mod:`shuangsuiji.log`.
+chain, Merkle tree, lock, fsync) is :mod:`shuangsuiji.log`; what the records say is kept in a
+:class:`~.state.CampaignState`, the commitment's body is built by :mod:`.commitment` and result
+rows are checked by :mod:`.results`.
 """
 
 from __future__ import annotations
@@ -31,23 +33,24 @@ import os
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, final
 
-from .._util.version import __version__
+from .._util.times import before, day_of, parse_moment
 from ..errors import InputError, LogError
 from ..log.logfile import Log
+from ..log.records import Record
 from ..plan.plan import Plan, as_plan
-from ..randomness.declared import Randomness, before, day_of, parse_moment
+from ..randomness.declared import Randomness
 from ..randomness.seed import Seed
 from ..registry.inspectors import Inspectors
 from ..registry.targets import Targets
-from ..sampling.engine import ALGORITHM, draw, stratum_summaries
+from ..sampling.engine import draw
 from ..sampling.selection import Selection
-from ..teams.assignment import ALGORITHM as ASSIGN_ALGORITHM
 from . import record_bodies as B
-from .assign_step import assignment_body, assignment_inputs, assignment_records, run_assign
+from .assign_step import assignment_body, assignment_records, run_assign
+from .commitment import check_registry, commitment_body
+from .results import ResultRows, current_result
+from .state import CampaignState, read_state
 
-__all__ = ["Campaign", "CampaignState", "read_state"]
-
-RESULT_KEYS = ("task", "id", "outcome", "date", "penalties", "detail")
+__all__ = ["Campaign"]
 
 
 def now(tz: _dt.tzinfo = _dt.timezone.utc) -> _dt.datetime:
@@ -68,213 +71,28 @@ def moment(time: Any, what: str = "time", tz: _dt.tzinfo = _dt.timezone.utc) -> 
     return m
 
 
-# -- the state a log describes ---------------------------------------------------------------------
-class CampaignState:
-    """What the records of a campaign log say, read in order (no registry needed).
 
-    ``problems`` collects what is out of order or malformed, as ``(seq, sentence)``; a log that
-    :class:`Campaign` wrote has none. :func:`~shuangsuiji.verify` reports them, ``Campaign.open``
-    refuses a log that has any.
-    """
-
-    def __init__(self) -> None:
-        self.commitment: dict[str, Any] | None = None
-        self.plan: Plan | None = None
-        self.randomness: Randomness | None = None
-        self.seed: Seed | None = None
-        self.seed_seq: int | None = None
-        self.selection: dict[str, Any] | None = None
-        self.selection_seq: int | None = None
-        self.assignment: dict[str, Any] | None = None
-        self.assignment_seq: int | None = None
-        self.drawn: dict[tuple[str, str], int] = {}
-        self.drawn_by_id: dict[str, list[str]] = {}  # target ID -> the tasks that drew it
-        # (task, id) -> (seq of the record now holding the result, the result's fields)
-        self.results: dict[tuple[str, str], tuple[int, dict[str, Any]]] = {}
-        self.result_seqs: dict[int, list[tuple[str, str]]] = {}
-        # (task, id) -> seq of the record that first published its result (for the deadline)
-        self.first_results: dict[tuple[str, str], int] = {}
-        self.notices: dict[int, dict[str, Any]] = {}
-        self.corrections: list[int] = []
-        self.times: dict[int, str | None] = {}
-        self.problems: list[tuple[int | None, str]] = []
-        self.size = 0
-
-    def _bad(self, seq: int, message: str) -> None:
-        self.problems.append((seq, message))
-
-    def add(self, seq: int, type_: str, body: Any, time: str | None) -> None:
-        """Take one record; each ``_on_<type>`` handler reads its body."""
-        self.size = seq + 1
-        self.times[seq] = time
-        handler = getattr(self, f"_on_{type_}", None)
-        if handler is None:
-            self._bad(seq, f"record type {type_!r} is not a campaign record type")
-            return
-        if not isinstance(body, dict):
-            self._bad(seq, f"the {type_} record's body is not a JSON object")
-            return
-        if type_ != "commitment" and self.commitment is None:
-            self._bad(seq, f"a {type_} record comes before the commitment")
-            return
-        try:
-            handler(seq, body)
-        except (KeyError, TypeError, ValueError, IndexError, AttributeError) as exc:
-            self._bad(seq, f"the {type_} record's body is malformed: {exc!r}")
-
-    def _on_commitment(self, seq: int, body: dict[str, Any]) -> None:
-        if self.commitment is not None or seq != 0:
-            self._bad(seq, "a second commitment; the commitment must be record 0")
-            return
-        if body.get("format") != B.FORMAT:
-            self._bad(seq, f"the commitment's format is {body.get('format')!r}, not {B.FORMAT!r}")
-        self.commitment = body
-        try:
-            self.plan = Plan.from_dict(body["plan"])
-            self.randomness = Randomness.from_dict(body["randomness"])
-        except InputError as exc:
-            self._bad(seq, f"the committed plan or randomness is not valid: {exc}")
-
-    def _on_seed(self, seq: int, body: dict[str, Any]) -> None:
-        if self.seed_seq is not None:
-            self._bad(seq, f"a second seed record; the seed was revealed at seq {self.seed_seq}")
-            return
-        self.seed_seq = seq
-        try:
-            self.seed = Seed.from_provenance(body["seed"])
-        except InputError as exc:
-            self._bad(seq, f"the seed record does not give a seed: {exc}")
-
-    def _on_selection(self, seq: int, body: dict[str, Any]) -> None:
-        if self.seed_seq is None or self.selection_seq is not None or seq != self.seed_seq + 1:
-            self._bad(seq, "the selection must come once, right after the seed")
-            if self.selection_seq is not None:
-                return
-        self.selection_seq = seq
-        self.selection = body
-        self.drawn = B.drawn_pairs(body)
-        for task, tid in self.drawn:
-            self.drawn_by_id.setdefault(tid, []).append(task)
-
-    def _on_assignment(self, seq: int, body: dict[str, Any]) -> None:
-        if self.selection_seq is None or self.assignment_seq is not None or (
-            seq != self.selection_seq + 1
-        ):
-            self._bad(seq, "the assignment must come once, right after the selection")
-            if self.assignment_seq is not None:
-                return
-        self.assignment_seq = seq
-        self.assignment = body
-
-    def _after_reveal(self, seq: int, what: str) -> bool:
-        if self.assignment_seq is None:
-            self._bad(seq, f"a {what} before the selection and assignment")
-            return False
-        return True
-
-    def _take(self, seq: int, row: dict[str, Any], *, correcting: bool = False) -> None:
-        key = (row["task"], row["id"])
-        if key not in self.drawn:
-            self._bad(
-                seq,
-                f"a result for target {row['id']!r} under task {row['task']!r}, which was not "
-                "drawn",
-            )
-            return
-        if not correcting and key in self.results:
-            self._bad(
-                seq,
-                f"a second result for target {row['id']!r} under task {row['task']!r} (first "
-                f"at seq {self.results[key][0]}); use a correction",
-            )
-            return
-        self.results[key] = (seq, row)
-        self.result_seqs.setdefault(seq, []).append(key)
-        self.first_results.setdefault(key, seq)
-
-    def _on_result(self, seq: int, body: dict[str, Any]) -> None:
-        if self._after_reveal(seq, "result"):
-            self._take(seq, {k: body.get(k) for k in RESULT_KEYS})
-
-    def _on_results(self, seq: int, body: dict[str, Any]) -> None:
-        if self._after_reveal(seq, "results record"):
-            cols = body["rows"]
-            n = body["count"]
-            if any(len(cols[k]) != n for k in RESULT_KEYS):
-                raise ValueError(f"every column must have {n} entries")
-            for i in range(n):
-                self._take(seq, {k: cols[k][i] for k in RESULT_KEYS})
-
-    def _on_notice(self, seq: int, body: dict[str, Any]) -> None:
-        kind = body.get("kind")
-        if kind in ("task", "result") and not self._after_reveal(seq, f"{kind} notice"):
-            return
-        if kind == "result" and not self.results:
-            self._bad(seq, "a result notice before any result")
-        self.notices[seq] = body
-
-    def _on_correction(self, seq: int, body: dict[str, Any]) -> None:
-        target = body["corrects"]
-        self.corrections.append(seq)
-        if not isinstance(target, int) or isinstance(target, bool) or not 0 <= target < seq:
-            self._bad(seq, f"the correction names seq {target!r}, not an earlier record")
-            return
-        if "result" in body:
-            row = {k: body["result"].get(k) for k in RESULT_KEYS}
-            key = (row["task"], row["id"])
-            current = self.results.get(key)
-            if current is None or current[0] != target:
-                where = "no result" if current is None else f"its current record is seq {current[0]}"
-                self._bad(
-                    seq,
-                    f"the correction of seq {target} for target {row['id']!r} under task "
-                    f"{row['task']!r} does not correct its current result ({where})",
-                )
-                return
-            self._take(seq, row, correcting=True)
-        elif "notice" in body:
-            if not isinstance(body["notice"], dict):
-                raise TypeError("the corrected notice is not a JSON object")
-            if target not in self.notices:
-                self._bad(seq, f"the correction names seq {target}, not a notice")
-                return
-            self.notices[seq] = body["notice"]
-        else:
-            raise ValueError("a correction holds 'result' or 'notice'")
-
-
-def read_state(records: Iterable[Any]) -> CampaignState:
-    """Fold log records (with ``seq``, ``type``, ``body``, ``time``) into a CampaignState.
-
-    Each record's ``body`` is read once (a log Record parses its line on each access)."""
-    state = CampaignState()
-    for r in records:
-        state.add(r.seq, r.type, r.body, r.time)
-    return state
-
-
-# -- the campaign ----------------------------------------------------------------------------------
-def _check_registry(kind: str, reg: Any, committed: Mapping[str, Any]) -> None:
-    if reg.fingerprint != committed["fingerprint"] or len(reg) != committed["size"]:
-        raise InputError(
-            f"the {kind} registry ({len(reg)} rows, fingerprint {reg.fingerprint[:16]}…) is not "
-            f"the committed one ({committed['size']} rows, fingerprint "
-            f"{committed['fingerprint'][:16]}…); supply the registry as it was committed"
-        )
-
-
-def registry_entry(reg: Targets | Inspectors) -> dict[str, Any]:
-    return {"fingerprint": reg.fingerprint, "size": len(reg), "id_column": reg.id_column}
-
-
-def algorithms() -> dict[str, str]:
-    """The algorithm versions this library implements, as recorded in a commitment."""
-    return {"draw": ALGORITHM, "assign": ASSIGN_ALGORITHM}
-
-
-def library() -> dict[str, str]:
-    return {"name": "shuangsuiji", "version": __version__}
-
+def _new_log(
+    path: str | os.PathLike[str], body: Mapping[str, Any], t: _dt.datetime
+) -> tuple[Log, Record]:
+    """Create the log at ``path`` and write the commitment ``body``; a failed call leaves no
+    file behind (and refuses a path that exists)."""
+    try:
+        log = Log.create(path)
+    except LogError:
+        if not os.path.exists(path):
+            raise
+        raise LogError(
+            f"{os.fspath(path)} already exists: a campaign log is created once. Continue it "
+            "with Campaign.open(path, targets, inspectors), or choose a new path"
+        ) from None
+    try:
+        rec = log.append("commitment", body, time=t)
+    except BaseException:
+        log.close()
+        os.unlink(path)  # the empty file this call created: a failed call leaves nothing
+        raise
+    return log, rec
 
 @final
 class Campaign:
@@ -341,33 +159,8 @@ class Campaign:
                 f"randomness is known ({decl.known_after}); declare sources that become known "
                 "later"
             )
-        strata = stratum_summaries(p, targets)  # validates the plan against the data
-        body = {
-            "format": B.FORMAT,
-            "library": library(),
-            "algorithms": algorithms(),
-            "plan": p.to_dict(),
-            "targets": registry_entry(targets),
-            "inspectors": registry_entry(inspectors),
-            "randomness": decl.to_dict(),
-            "inclusion_probabilities": B.strata_body(strata, drawn=False),
-            "assignment_inputs": assignment_inputs(history, recusals),
-        }
-        try:
-            log = Log.create(path)
-        except LogError:
-            if not os.path.exists(path):
-                raise
-            raise LogError(
-                f"{os.fspath(path)} already exists: a campaign log is created once. Continue it "
-                "with Campaign.open(path, targets, inspectors), or choose a new path"
-            ) from None
-        try:
-            rec = log.append("commitment", body, time=t)
-        except BaseException:
-            log.close()
-            os.unlink(path)  # the empty file this call created: a failed call leaves nothing
-            raise
+        body = commitment_body(p, targets, inspectors, decl, history, recusals)
+        log, rec = _new_log(path, body, t)
         state = CampaignState()
         state.add(rec.seq, "commitment", body, rec.time)
         return cls(log, state, targets, inspectors)
@@ -393,9 +186,9 @@ class Campaign:
             if state.commitment is None:
                 raise InputError(f"{os.fspath(path)!r} has no commitment record")
             if targets is not None:
-                _check_registry("target", targets, state.commitment["targets"])
+                check_registry("target", targets, state.commitment["targets"])
             if inspectors is not None:
-                _check_registry("inspector", inspectors, state.commitment["inspectors"])
+                check_registry("inspector", inspectors, state.commitment["inspectors"])
         except BaseException:
             log.close()
             raise
@@ -483,6 +276,27 @@ class Campaign:
         st = self._state
         commitment = st.commitment
         assert commitment is not None and st.plan is not None
+        t = self._reveal_time(seed, time)
+        tg, ins = self._registries(targets, inspectors)
+        sel = draw(st.plan, tg, seed)
+        teams = run_assign(st.plan, sel, ins, seed, commitment["assignment_inputs"])
+        entries = [
+            ("seed", {"seed": seed.provenance()}, t),
+            ("selection", B.selection_body(sel), t),
+            ("assignment", assignment_body(teams, sel), t),
+        ]
+        if st.seed_seq is not None:
+            entries = entries[1:]  # completing a reveal cut short after its seed record
+        # one write and one fsync for the three records
+        for rec, (type_, body, _) in zip(self._log.append_many(entries), entries):
+            st.add(rec.seq, type_, body, rec.time)
+        self._targets, self._inspectors = tg, ins
+        return sel, teams
+
+    def _reveal_time(self, seed: Seed, time: Any) -> _dt.datetime:
+        """The reveal's time, once ``seed`` is checked: the first reveal (or the completion of
+        one cut short, with the same seed), from the declared source, once it is known."""
+        st = self._state
         if st.assignment_seq is not None:
             raise InputError(
                 f"the seed was already revealed (seq {st.seed_seq}); a campaign reveals once"
@@ -503,6 +317,15 @@ class Campaign:
                 f"({self.randomness.known_after}); a seed cannot come from those sources yet"
             )
         self._not_before_last(t)
+        return t
+
+    def _registries(
+        self, targets: Targets | None, inspectors: Inspectors | None
+    ) -> tuple[Targets, Inspectors]:
+        """The registries to draw from: those given, else those the campaign was opened with;
+        either way the committed ones."""
+        commitment = self._state.commitment
+        assert commitment is not None
         tg = targets if targets is not None else self._targets
         ins = inspectors if inspectors is not None else self._inspectors
         if tg is None or ins is None:
@@ -510,22 +333,9 @@ class Campaign:
                 "reveal needs the target and inspector registries: pass targets= and "
                 "inspectors= (as committed), or Campaign.open(path, targets, inspectors)"
             )
-        _check_registry("target", tg, commitment["targets"])
-        _check_registry("inspector", ins, commitment["inspectors"])
-        sel = draw(st.plan, tg, seed)
-        teams = run_assign(st.plan, sel, ins, seed, commitment["assignment_inputs"])
-        entries = [
-            ("seed", {"seed": seed.provenance()}, t),
-            ("selection", B.selection_body(sel), t),
-            ("assignment", assignment_body(teams, sel), t),
-        ]
-        if st.seed_seq is not None:
-            entries = entries[1:]  # completing a reveal cut short after its seed record
-        # one write and one fsync for the three records
-        for rec, (type_, body, _) in zip(self._log.append_many(entries), entries):
-            st.add(rec.seq, type_, body, rec.time)
-        self._targets, self._inspectors = tg, ins
-        return sel, teams
+        check_registry("target", tg, commitment["targets"])
+        check_registry("inspector", ins, commitment["inspectors"])
+        return tg, ins
 
     # -- results ------------------------------------------------------------------------------
     def _need_reveal(self, what: str) -> None:
@@ -545,69 +355,17 @@ class Campaign:
                 "appended in time order"
             )
 
-    def _result_row(
-        self,
-        target_id: Any,
-        outcome: Any,
-        task: Any,
-        date: Any,
-        detail: Any,
-        penalties: Any,
-        t: _dt.datetime,
-        where: str,
-        reveal_day: _dt.date | None,
-        *,
-        allow_existing: bool = False,
-    ) -> dict[str, Any]:
-        st = self._state
-        pub = self.plan.publication
-        if isinstance(target_id, bool) or not isinstance(target_id, (str, int)):
-            raise InputError(f"{where}: target ID {target_id!r} is not text or a whole number")
-        tid = str(target_id)
-        tasks = st.drawn_by_id.get(tid, [])
-        if task is None:
-            if len(tasks) != 1:
-                raise InputError(
-                    f"{where}: target {tid!r} was not drawn by any task" if not tasks else
-                    f"{where}: target {tid!r} was drawn by tasks {tasks}; say which with task="
-                )
-            task = tasks[0]
-        if (task, tid) not in st.drawn:
-            drawn_by = f"it was drawn by {tasks}" if tasks else "it was not drawn by any task"
-            raise InputError(
-                f"{where}: target {tid!r} was not drawn under task {task!r} ({drawn_by}); "
-                "results are recorded only for drawn targets"
-            )
-        if not allow_existing and (task, tid) in st.results:
-            seq = st.results[(task, tid)][0]
-            raise InputError(
-                f"{where}: target {tid!r} under task {task!r} already has a result (seq {seq}); "
-                "records are never edited: use correct_result(seq, ...)"
-            )
-        day = day_of(t, self._tz) if date is None else _dt.date.fromisoformat(
-            B.iso_date(date, f"{where}, date")
-        )
-        if day > day_of(t, self._tz):
-            raise InputError(
-                f"{where}: date {day.isoformat()} is after the record's time {t.isoformat()}; "
-                "a result is recorded once the inspection has concluded"
-            )
-        revealed = reveal_day
-        if revealed is not None and day < revealed:
-            raise InputError(
-                f"{where}: date {day.isoformat()} is before the draw was revealed "
-                f"({revealed.isoformat()}); check the date"
-            )
-        if detail is not None and not isinstance(detail, str):
-            raise InputError(f"{where}: detail must be text, got {detail!r}")
-        return {
-            "task": task,
-            "id": tid,
-            "outcome": pub.check_outcome(outcome, where),
-            "date": day.isoformat(),
-            "penalties": list(pub.check_penalties(penalties, where)),
-            "detail": detail,
-        }
+    def _time(self, time: Any) -> _dt.datetime:
+        """The time of the next record: ``time`` (None = the clock), not before the last one."""
+        t = moment(time, tz=self._tz)
+        self._not_before_last(t)
+        return t
+
+    def _append(self, type_: str, body: dict[str, Any], t: _dt.datetime) -> int:
+        """Write one checked record and take it into the state; its seq."""
+        rec = self._log.append(type_, body, time=t)
+        self._state.add(rec.seq, type_, body, rec.time)
+        return int(rec.seq)
 
     def record_result(
         self,
@@ -630,14 +388,10 @@ class Campaign:
         second result for it (use :meth:`correct_result`), or any bad value is an InputError.
         """
         self._need_reveal("record results")
-        t = moment(time, tz=self._tz)
-        self._not_before_last(t)
-        row = self._result_row(
-            target_id, outcome, task, date, detail, penalties, t, "result", self._reveal_day()
-        )
-        rec = self._log.append("result", row, time=t)
-        self._state.add(rec.seq, "result", row, rec.time)
-        return int(rec.seq)
+        t = self._time(time)
+        rows = ResultRows(self._state, t, self._reveal_day())
+        row = rows.row(target_id, outcome, task, date, detail, penalties, "result")
+        return self._append("result", row, t)
 
     def record_results(self, rows: Iterable[Mapping[str, Any]], *, time: Any = None) -> int:
         """Record many results as one ``results`` record (columns); returns its seq.
@@ -647,40 +401,11 @@ class Campaign:
         All rows are checked before anything is written; an error names the row.
         """
         self._need_reveal("record results")
-        t = moment(time, tz=self._tz)
-        self._not_before_last(t)
-        out: list[dict[str, Any]] = []
-        seen: dict[tuple[str, str], int] = {}
-        allowed = {"id", "target_id", "outcome", "task", "date", "detail", "penalties"}
-        reveal_day = self._reveal_day()
-        for i, r in enumerate(rows):
-            where = f"results row {i}"
-            if not isinstance(r, Mapping):
-                raise InputError(f"{where}: expected a mapping, got {type(r).__name__}")
-            unknown = sorted(set(r) - allowed)
-            if unknown:
-                raise InputError(f"{where}: unknown key {unknown[0]!r}; keys are {sorted(allowed)}")
-            tid = r.get("id", r.get("target_id"))
-            if tid is None or "outcome" not in r:
-                raise InputError(f"{where}: every row needs 'id' and 'outcome'")
-            row = self._result_row(
-                tid, r["outcome"], r.get("task"), r.get("date"), r.get("detail"),
-                r.get("penalties"), t, where, reveal_day,
-            )
-            key = (row["task"], row["id"])
-            if key in seen:
-                raise InputError(
-                    f"{where}: target {row['id']!r} under task {row['task']!r} is also in row "
-                    f"{seen[key]}"
-                )
-            seen[key] = i
-            out.append(row)
+        t = self._time(time)
+        out = ResultRows(self._state, t, self._reveal_day()).batch(rows)
         if not out:
             raise InputError("record_results: no rows given")
-        body = {"count": len(out), "rows": {k: [r[k] for r in out] for k in RESULT_KEYS}}
-        rec = self._log.append("results", body, time=t)
-        self._state.add(rec.seq, "results", body, rec.time)
-        return int(rec.seq)
+        return self._append("results", B.results_body(out), t)
 
     def correct_result(
         self,
@@ -702,44 +427,21 @@ class Campaign:
         published.
         """
         self._need_reveal("correct results")
-        st = self._state
         if not isinstance(reason, str) or not reason.strip():
             raise InputError("correct_result: give the reason for the correction (reason=...)")
-        keys = [k for k in st.result_seqs.get(seq, []) if k[1] == str(target_id)]
-        if task is not None:
-            keys = [k for k in keys if k[0] == task]
-        if len(keys) != 1:
-            raise InputError(
-                f"correct_result: record {seq} holds no result for target {target_id!r}"
-                + (f" under task {task!r}" if task is not None else "")
-                if not keys else
-                f"correct_result: record {seq} holds results for target {target_id!r} under "
-                f"tasks {[k[0] for k in keys]}; say which with task="
-            )
-        current_seq, old = st.results[keys[0]]
-        if current_seq != seq:
-            raise InputError(
-                f"correct_result: the result of target {target_id!r} in record {seq} was already "
-                f"corrected by record {current_seq}; correct that one"
-            )
-        t = moment(time, tz=self._tz)
-        self._not_before_last(t)
-        row = self._result_row(
+        old = current_result(self._state, seq, target_id, task)
+        t = self._time(time)
+        row = ResultRows(self._state, t, self._reveal_day()).row(
             old["id"],
             old["outcome"] if outcome is None else outcome,
             old["task"],
             old["date"] if date is None else date,
             old["detail"] if detail is ... else detail,
             old["penalties"] if penalties is ... else penalties,
-            t,
             "correction",
-            self._reveal_day(),
             allow_existing=True,
         )
-        body = {"corrects": seq, "reason": reason, "result": row}
-        rec = self._log.append("correction", body, time=t)
-        st.add(rec.seq, "correction", body, rec.time)
-        return int(rec.seq)
+        return self._append("correction", {"corrects": seq, "reason": reason, "result": row}, t)
 
     # -- notices ------------------------------------------------------------------------------
     def publish_notice(self, notice: Any, *, where: str | None = None, time: Any = None) -> int:
@@ -751,16 +453,11 @@ class Campaign:
         URL). Anyone holding the published file can check it against the digest.
         """
         body = notice_body(notice, where)
-        st = self._state
         if body["kind"] in ("task", "result"):
             self._need_reveal(f"publish a {body['kind']} notice")
-        if body["kind"] == "result" and not st.results:
+        if body["kind"] == "result" and not self._state.results:
             raise InputError("a result notice needs at least one recorded result")
-        t = moment(time, tz=self._tz)
-        self._not_before_last(t)
-        rec = self._log.append("notice", body, time=t)
-        st.add(rec.seq, "notice", body, rec.time)
-        return int(rec.seq)
+        return self._append("notice", body, self._time(time))
 
     def correct_notice(
         self, seq: int, notice: Any, *, reason: str, where: str | None = None, time: Any = None
@@ -779,12 +476,8 @@ class Campaign:
                 f"correct_notice: record {seq} is a {st.notices[seq].get('kind')} notice, not a "
                 f"{body['kind']} notice"
             )
-        t = moment(time, tz=self._tz)
-        self._not_before_last(t)
-        full = {"corrects": seq, "reason": reason, "notice": body}
-        rec = self._log.append("correction", full, time=t)
-        st.add(rec.seq, "correction", full, rec.time)
-        return int(rec.seq)
+        t = self._time(time)
+        return self._append("correction", {"corrects": seq, "reason": reason, "notice": body}, t)
 
 
 NOTICE_KINDS = ("plan", "task", "result")

@@ -28,15 +28,19 @@ from ..sampling.selection import Selection, StratumSummary
 
 __all__ = [
     "FORMAT",
+    "RESULT_KEYS",
     "exact",
     "exact_list",
     "hex64",
+    "results_body",
     "selection_body",
     "selection_records",
     "strata_body",
 ]
 
 FORMAT = "shuangsuiji-campaign/1"
+RESULT_KEYS = ("task", "id", "outcome", "date", "penalties", "detail")
+"""The fields of a result, in a ``result`` body and as the columns of a ``results`` body."""
 
 
 def exact(x: float) -> str:
@@ -109,6 +113,11 @@ def selection_body(sel: Selection) -> dict[str, Any]:
             "prn": hex64(sel.prn_int),
         },
     }
+
+
+def results_body(rows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """The ``results`` body: checked result rows as columns, one per :data:`RESULT_KEYS`."""
+    return {"count": len(rows), "rows": {k: [r[k] for r in rows] for k in RESULT_KEYS}}
 
 
 def selection_records(body: Mapping[str, Any]) -> list[dict[str, Any]]:

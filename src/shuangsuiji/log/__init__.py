@@ -5,9 +5,11 @@ Stage: knows nothing of draws or campaigns: a line is a typed JSON body. May imp
 
 - :mod:`.canonical`: RFC 8785 canonical JSON;
 - :mod:`.merkle`: RFC 6962 tree hashes, inclusion and consistency proofs;
-- :mod:`.records`: one line: its fields, its chain and its time (docs/spec.md §9.1–9.2);
-- :mod:`.checkpoint`: signed-off tree heads;
-- :mod:`.logfile`: the file: appends under a lock with fsync, reading, repair of a torn tail.
+- :mod:`.records`: one line: its fields, its time, encoding and parsing it, and the chain check
+  (docs/spec.md §9.1–9.2);
+- :mod:`.checkpoint`: signed-off tree heads (§9.4), and the directory fsync the file uses too;
+- :mod:`.logfile`: the file: appends under a lock with fsync, reading, repair of a torn tail; it
+  builds on the two above and re-exports their public names.
 """
 
 from __future__ import annotations

@@ -22,12 +22,12 @@ from . import canonical
 from .merkle import MerkleTree
 from .records import ZERO_HASH, LogProblem, Record
 
-__all__ = ["CHECKPOINT_FORMAT", "Checkpoint", "check_checkpoint"]
+__all__ = ["CHECKPOINT_FORMAT", "Checkpoint", "check_checkpoint", "fsync_dir"]
 
 CHECKPOINT_FORMAT = "shuangsuiji-checkpoint/1"
 
 
-def _fsync_dir(directory: Path) -> None:
+def fsync_dir(directory: Path) -> None:
     """Make a created, renamed or truncated entry durable (a no-op where directories can't open)."""
     try:
         fd = os.open(directory, os.O_RDONLY)
@@ -156,7 +156,7 @@ class Checkpoint:
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, p)
-        _fsync_dir(p.parent)
+        fsync_dir(p.parent)
         return p
 
     @classmethod

@@ -59,20 +59,18 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, final
 
+from .._util.times import check_time
 from ..errors import InputError, LogError
-from .checkpoint import CHECKPOINT_FORMAT, Checkpoint, _fsync_dir, check_checkpoint
+from .checkpoint import CHECKPOINT_FORMAT, Checkpoint, check_checkpoint, fsync_dir
 from .merkle import MerkleTree, leaf_hash
 from .records import (
     ZERO_HASH,
     LogProblem,
     Record,
-    _encode,
-    _time_text,
     check_chain,
-    check_time,
-)
-from .records import (
-    _records as _parse_lines,
+    encode_line,
+    format_time,
+    parse_lines,
 )
 
 __all__ = [
@@ -118,7 +116,7 @@ class TornLogError(LogError):
     def records(self) -> list[Record]:
         """The records of the complete lines before the fragment (damaged ones have ``error``)."""
         if self._records is None:
-            self._records = _parse_lines(self._complete)
+            self._records = parse_lines(self._complete)
         return list(self._records)
 
 
@@ -227,7 +225,7 @@ class Log:
         except BaseException:
             os.close(fd)
             raise
-        _fsync_dir(p.parent.resolve())
+        fsync_dir(p.parent.resolve())
         return cls(p, fd, [])
 
     @classmethod
@@ -252,7 +250,7 @@ class Log:
             torn = _torn(p, data)
             if torn is not None:
                 raise torn
-            records = _parse_lines(data)
+            records = parse_lines(data)
             problems = check_chain(records)
             if problems:
                 first = "; ".join(f"seq {s}: {m}" for s, m in problems[:3])
@@ -325,8 +323,8 @@ class Log:
                     f"entry {len(lines)} is {entry!r}; give (type, body) or (type, body, time)"
                 )
             type_, body = entry[0], entry[1]
-            time = _time_text(entry[2] if len(entry) == 3 else None)
-            line = _encode(seq, prev, type_, time, body)
+            time = format_time(entry[2] if len(entry) == 3 else None)
+            line = encode_line(seq, prev, type_, time, body)
             lines.append(line)
             line_hash = hashlib.sha256(line).hexdigest()
             made.append((seq, prev, type_, time, line_hash))
@@ -446,7 +444,7 @@ def read_log(path: str | os.PathLike[str]) -> list[Record]:
     torn = _torn(p, data)
     if torn is not None:
         raise torn
-    return _parse_lines(data)
+    return parse_lines(data)
 
 
 def parse_log(path: Path, data: bytes) -> tuple[list[Record], TornLogError | None]:
@@ -455,7 +453,7 @@ def parse_log(path: Path, data: bytes) -> tuple[list[Record], TornLogError | Non
     torn = _torn(path, data)
     if torn is not None:
         return torn.records, torn
-    return _parse_lines(data), None
+    return parse_lines(data), None
 
 
 def repair(path: str | os.PathLike[str]) -> Path:
@@ -487,7 +485,7 @@ def repair(path: str | os.PathLike[str]) -> Path:
                 f.write(fragment)
                 f.flush()
                 os.fsync(f.fileno())
-            _fsync_dir(p.parent.resolve())
+            fsync_dir(p.parent.resolve())
         os.ftruncate(fd, torn.offset)
         os.fsync(fd)
     finally:

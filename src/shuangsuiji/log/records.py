@@ -18,12 +18,20 @@ from typing import Any, NamedTuple
 import attrs
 
 from .._util.digests import is_sha256_hex
-from .._util.times import check_time, parse_time
+from .._util.times import check_time
 from ..errors import InputError, LogError
 from . import canonical
 from .merkle import leaf_hash
 
-__all__ = ["ZERO_HASH", "LogProblem", "Record", "check_chain", "check_time", "parse_time"]
+__all__ = [
+    "ZERO_HASH",
+    "LogProblem",
+    "Record",
+    "check_chain",
+    "encode_line",
+    "format_time",
+    "parse_lines",
+]
 
 ZERO_HASH = "0" * 64
 """``prev`` of record 0, and ``head`` of an empty log's checkpoint."""
@@ -38,7 +46,9 @@ class LogProblem(NamedTuple):
     message: str
 
 
-def _time_text(time: object) -> str:
+def format_time(time: object) -> str:
+    """A record's ``time`` text from an aware datetime, a date, an RFC 3339 string or None (the
+    clock, UTC, to the second); InputError for anything else."""
     if time is None:
         return (
             _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -134,7 +144,7 @@ def _record(line: bytes, offset: int, guess: int) -> Record:
     return Record(seq, prev, type_, time, line, offset, leaf, lh)
 
 
-def _records(data: bytes) -> list[Record]:
+def parse_lines(data: bytes) -> list[Record]:
     """Records of a log's complete lines (``data`` ends with a newline or is empty)."""
     out: list[Record] = []
     offset = 0
@@ -147,7 +157,7 @@ def _records(data: bytes) -> list[Record]:
     return out
 
 
-def _encode(seq: int, prev: str, type_: str, time_text: str, body: object) -> bytes:
+def encode_line(seq: int, prev: str, type_: str, time_text: str, body: object) -> bytes:
     """The canonical line for a new record (raises InputError and writes nothing on bad input)."""
     if not isinstance(type_, str) or not _TYPE.match(type_):
         raise InputError(
@@ -186,41 +196,62 @@ def check_chain(records: Sequence[Record]) -> list[LogProblem]:
     is reported at ``s`` as long as a later record exists. The last record's bytes are covered
     only by a checkpoint (:func:`check_checkpoint`).
     """
-    problems: list[LogProblem] = []
-    by_seq: dict[int, Record] = {}
-    duplicated: set[int] = set()
-    broken_seqs: set[int] = set()
-    top = -1
-    for r in records:
+    seqs = _Seqs(records)
+    problems = seqs.problems + _gaps(seqs) + _links(seqs)
+    problems.sort(key=lambda p: -1 if p.seq is None else p.seq)
+    return problems
+
+
+class _Seqs:
+    """The seqs of ``records`` in file order: the readable records by seq, the seqs seen twice,
+    those of damaged lines, the highest, and what is wrong with them (damaged, duplicated or
+    out-of-order lines)."""
+
+    def __init__(self, records: Sequence[Record]) -> None:
+        self.problems: list[LogProblem] = []
+        self.by_seq: dict[int, Record] = {}
+        self.duplicated: set[int] = set()
+        self.broken: set[int] = set()
+        self.top = -1
+        for r in records:
+            self._take(r)
+
+    def _take(self, r: Record) -> None:
         if r.error is not None:
-            problems.append(LogProblem(r.seq, f"record {r.seq} is damaged at {r.error}"))
-            broken_seqs.add(r.seq)
-            continue
-        if r.seq in by_seq:
-            first = by_seq[r.seq]
-            problems.append(
+            self.problems.append(LogProblem(r.seq, f"record {r.seq} is damaged at {r.error}"))
+            self.broken.add(r.seq)
+            return
+        if r.seq in self.by_seq:
+            first = self.by_seq[r.seq]
+            self.problems.append(
                 LogProblem(
                     r.seq,
                     f"seq {r.seq} appears twice (lines at bytes {first.offset} and {r.offset})",
                 )
             )
-            duplicated.add(r.seq)
-            continue
-        if r.seq < top:
-            problems.append(
+            self.duplicated.add(r.seq)
+            return
+        if r.seq < self.top:
+            self.problems.append(
                 LogProblem(
                     r.seq,
                     f"record {r.seq} (byte {r.offset}) is out of order: it comes after record "
-                    f"{top}",
+                    f"{self.top}",
                 )
             )
-        by_seq[r.seq] = r
-        top = max(top, r.seq)
-    # Missing seqs, one problem per run; a damaged line accounts for the seq it stands in for.
-    # Gaps are found between sorted seqs, never by counting through them: a forged seq of 10^15
-    # costs no more than any other.
+        self.by_seq[r.seq] = r
+        self.top = max(self.top, r.seq)
+
+
+def _gaps(seqs: _Seqs) -> list[LogProblem]:
+    """Missing seqs, one problem per run; a damaged line accounts for the seq it stands in for.
+
+    Gaps are found between sorted seqs, never by counting through them: a forged seq of 10^15
+    costs no more than any other."""
+    problems: list[LogProblem] = []
+    by_seq, broken = seqs.by_seq, seqs.broken
     last = -1
-    for seq in sorted((set(by_seq) | broken_seqs) - {s for s in broken_seqs if s > top}):
+    for seq in sorted((set(by_seq) | broken) - {s for s in broken if s > seqs.top}):
         if seq > last + 1:
             gap, end = last + 1, seq - 1
             after = by_seq.get(seq)
@@ -228,6 +259,14 @@ def check_chain(records: Sequence[Record]) -> list[LogProblem]:
             what = f"record {gap} is" if gap == end else f"records {gap}-{end} are"
             problems.append(LogProblem(gap, f"{what} missing{where}"))
         last = seq
+    return problems
+
+
+def _links(seqs: _Seqs) -> list[LogProblem]:
+    """Broken links: record 0's ``prev`` not 64 zeros, or record ``s``'s ``prev`` not the hash
+    of record ``s-1`` (reported at ``s-1``); a duplicated seq's links are not judged."""
+    problems: list[LogProblem] = []
+    by_seq, duplicated = seqs.by_seq, seqs.duplicated
     for seq, r in by_seq.items():
         if seq in duplicated:
             continue
@@ -253,5 +292,4 @@ def check_chain(records: Sequence[Record]) -> list[LogProblem]:
                     f"{seq}'s prev was",
                 )
             )
-    problems.sort(key=lambda p: -1 if p.seq is None else p.seq)
     return problems

@@ -28,11 +28,11 @@ from typing import Any, Literal
 import attrs
 
 from .._util.digests import is_sha256_hex
-from .._util.times import before, day_of, parse_moment
+from .._util.times import parse_moment
 from ..errors import InputError
 from .seed import Seed, source_key_string
 
-__all__ = ["Randomness", "before", "day_of", "parse_moment"]
+__all__ = ["Randomness"]
 
 Kind = Literal["sources", "beacon", "undeclared"]
 
