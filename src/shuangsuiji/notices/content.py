@@ -334,19 +334,7 @@ def task_document(
     """The task notice (抽查任务公告); see :func:`shuangsuiji.notices.task_notice`."""
     sel = records(selection, "selection")
     index = _target_index(targets) if targets is not None else None
-    if columns is None:
-        columns = ("name",) if index is not None else ()
-    if isinstance(columns, str) or not all(isinstance(c, str) and c for c in columns):
-        raise InputError(f"columns: expected a list of registry column names, got {columns!r}")
-    if len(set(columns)) != len(columns):
-        raise InputError(f"columns: a column is listed twice in {list(columns)!r}")
-    for c in columns:
-        if c in _TARGET_KEYS:
-            raise InputError(f"columns: {c!r} is already a column of the notice; leave it out")
-    if columns and index is None:
-        raise InputError(f"columns {list(columns)!r} need targets: pass the registry rows")
-    if column_labels is not None and not isinstance(column_labels, Mapping):
-        raise InputError("column_labels: expected a mapping of column name to label")
+    columns = _display_columns(columns, index, column_labels)
 
     heading, subtitle, facts = _header("task", lang, plan_name, issuer, date, title)
     facts += _seed_facts(seed, lang)
@@ -354,26 +342,8 @@ def task_document(
     rows = []
     drawn: dict[str, list[str]] = {}  # id -> tasks, in first-appearance order
     for i, r in enumerate(sel):
-        where = f"selection[{i}]"
-        tid = get_str(r, "id", where)
-        task = get_str(r, "task", where)
-        row: list[Cell] = [task, get_str(r, "stratum", where, default=""), tid]
-        if columns:
-            assert index is not None
-            target = index.get(tid)
-            if target is None:
-                raise InputError(
-                    f"{where}: target {tid!r} is not in targets; pass the registry rows"
-                )
-            for c in columns:
-                if c not in target:
-                    raise InputError(
-                        f"targets[{tid!r}]: no column {c!r}; have {sorted(map(str, target))}"
-                    )
-                row.append(_cell(target[c]))
-        row.append(get_probability(r, "inclusion_probability", where))
-        row.append(get_probability(r, "prn", where) if r.get("prn") is not None else None)
-        rows.append(tuple(row))
+        tid, task, row = _target_row(r, f"selection[{i}]", index, columns)
+        rows.append(row)
         drawn.setdefault(tid, []).append(task)
     table_cols = [_col(lang, "task"), _col(lang, "stratum"), _col(lang, "id")]
     table_cols += [Column(c, column_label(lang, c, column_labels)) for c in columns]
@@ -389,6 +359,54 @@ def task_document(
     return Document(
         "task", lang, heading, subtitle, tuple(facts), tuple(tables), (label(lang, "note.task"),)
     )
+
+
+def _display_columns(
+    columns: Sequence[str] | None,
+    index: Mapping[str, Mapping[str, Any]] | None,
+    column_labels: Mapping[str, str] | None,
+) -> Sequence[str]:
+    """The registry columns the targets table shows, checked; by default the name if known."""
+    if columns is None:
+        columns = ("name",) if index is not None else ()
+    if isinstance(columns, str) or not all(isinstance(c, str) and c for c in columns):
+        raise InputError(f"columns: expected a list of registry column names, got {columns!r}")
+    if len(set(columns)) != len(columns):
+        raise InputError(f"columns: a column is listed twice in {list(columns)!r}")
+    for c in columns:
+        if c in _TARGET_KEYS:
+            raise InputError(f"columns: {c!r} is already a column of the notice; leave it out")
+    if columns and index is None:
+        raise InputError(f"columns {list(columns)!r} need targets: pass the registry rows")
+    if column_labels is not None and not isinstance(column_labels, Mapping):
+        raise InputError("column_labels: expected a mapping of column name to label")
+    return columns
+
+
+def _target_row(
+    r: Mapping[str, Any],
+    where: str,
+    index: Mapping[str, Mapping[str, Any]] | None,
+    columns: Sequence[str],
+) -> tuple[str, str, tuple[Cell, ...]]:
+    """One selection record as (target id, task, row of the targets table)."""
+    tid = get_str(r, "id", where)
+    task = get_str(r, "task", where)
+    row: list[Cell] = [task, get_str(r, "stratum", where, default=""), tid]
+    if columns:
+        assert index is not None
+        target = index.get(tid)
+        if target is None:
+            raise InputError(f"{where}: target {tid!r} is not in targets; pass the registry rows")
+        for c in columns:
+            if c not in target:
+                raise InputError(
+                    f"targets[{tid!r}]: no column {c!r}; have {sorted(map(str, target))}"
+                )
+            row.append(_cell(target[c]))
+    row.append(get_probability(r, "inclusion_probability", where))
+    row.append(get_probability(r, "prn", where) if r.get("prn") is not None else None)
+    return tid, task, tuple(row)
 
 
 def _seed_facts(seed: Any, lang: str) -> list[Fact]:
@@ -516,41 +534,9 @@ def result_document(
     counts = dict.fromkeys(allowed, 0)
     rows = []
     for i, r in enumerate(res):
-        tid = get_str(r, "id", f"results[{i}]", "target", "target_id")
-        where = f"results[{i}] (target {tid!r})"
-        outcome = get_str(r, "outcome", where)
-        if outcome not in allowed:
-            raise InputError(
-                f"{where}, key 'outcome': {outcome!r} is not in the outcome set {list(allowed)}; "
-                "add it to outcomes= or correct the result"
-            )
+        outcome, row = _result_row(r, i, allowed, kinds, index, lang)
         counts[outcome] += 1
-        given = r.get("penalties", r.get("penalty"))
-        fines = str_list(given, f"{where}, key 'penalties'") if given else ()
-        for p in fines:
-            if p not in kinds:
-                raise InputError(
-                    f"{where}, key 'penalties': {p!r} is not in the penalty set {list(kinds)}; "
-                    "add it to penalties= or correct the result"
-                )
-        name: Cell = None
-        if r.get("name") is not None:
-            name = get_str(r, "name", where)
-        elif index is not None:
-            if tid not in index:
-                raise InputError(f"{where}: target {tid!r} is not in targets")
-            name = _cell(index[tid].get("name"))
-        rows.append(
-            (
-                tid,
-                name,
-                get_str(r, "task", where) if r.get("task") is not None else None,
-                outcome if lang == "zh" else allowed[outcome],
-                _joined(lang, fines if lang == "zh" else [kinds[p] for p in fines]) or None,
-                iso_date(r["date"], f"{where}, key 'date'") if r.get("date") is not None else None,
-                get_str(r, "detail", where) if r.get("detail") else None,
-            )
-        )
+        rows.append(row)
     summary_cols = (_col(lang, "outcome"), _col(lang, "count", True))
     summary_rows = tuple((o if lang == "zh" else en, counts[o]) for o, en in allowed.items())
     cols = tuple(
@@ -564,3 +550,47 @@ def result_document(
     )
     notes = (label(lang, "note.result"),)
     return Document("result", lang, heading, subtitle, tuple(facts), tables, notes)
+
+
+def _result_row(
+    r: Mapping[str, Any],
+    i: int,
+    allowed: Mapping[str, str],
+    kinds: Mapping[str, str],
+    index: Mapping[str, Mapping[str, Any]] | None,
+    lang: str,
+) -> tuple[str, tuple[Cell, ...]]:
+    """Result ``i`` checked against the outcome and penalty sets, as (outcome, table row)."""
+    tid = get_str(r, "id", f"results[{i}]", "target", "target_id")
+    where = f"results[{i}] (target {tid!r})"
+    outcome = get_str(r, "outcome", where)
+    if outcome not in allowed:
+        raise InputError(
+            f"{where}, key 'outcome': {outcome!r} is not in the outcome set {list(allowed)}; "
+            "add it to outcomes= or correct the result"
+        )
+    given = r.get("penalties", r.get("penalty"))
+    fines = str_list(given, f"{where}, key 'penalties'") if given else ()
+    for p in fines:
+        if p not in kinds:
+            raise InputError(
+                f"{where}, key 'penalties': {p!r} is not in the penalty set {list(kinds)}; "
+                "add it to penalties= or correct the result"
+            )
+    name: Cell = None
+    if r.get("name") is not None:
+        name = get_str(r, "name", where)
+    elif index is not None:
+        if tid not in index:
+            raise InputError(f"{where}: target {tid!r} is not in targets")
+        name = _cell(index[tid].get("name"))
+    row: tuple[Cell, ...] = (
+        tid,
+        name,
+        get_str(r, "task", where) if r.get("task") is not None else None,
+        outcome if lang == "zh" else allowed[outcome],
+        _joined(lang, fines if lang == "zh" else [kinds[p] for p in fines]) or None,
+        iso_date(r["date"], f"{where}, key 'date'") if r.get("date") is not None else None,
+        get_str(r, "detail", where) if r.get("detail") else None,
+    )
+    return outcome, row

@@ -30,7 +30,6 @@ __all__ = [
 ]
 
 
-
 def check_lang(lang: object) -> str:
     if lang not in LANGS:
         raise InputError(f"lang {lang!r} is not supported; use one of {list(LANGS)}")
