@@ -9,6 +9,7 @@ from typing import Any
 import attrs
 from hypothesis import strategies as st
 
+from .._util.times import to_date
 from ..plan.plan import DEFAULT_GENERAL_MAX_RATE, Plan
 from ..randomness.seed import Seed
 from ..registry.columns import MISSING
@@ -35,10 +36,10 @@ class _Schema:
 
 
 def _iso_day(text: str) -> _dt.date | None:
-    try:
-        return _dt.date.fromisoformat(text[:10])
-    except ValueError:
-        return None
+    """The day ``text`` names, read as the engine reads a cool-off column (a date, or a
+    date-time for its day), so that a column is offered as a cool-off column only when the
+    engine accepts every value in it."""
+    return to_date(text, allow_time=True)
 
 
 def _schema(t: Targets) -> _Schema:
