@@ -1,5 +1,5 @@
-"""The sampling math of design.py: exact sums, πps with certainty capping, the 2**-64 grid,
-systematic selection, SRS by PRN, integer sizes from rates and totals (docs/spec.md §6)."""
+"""The sampling math of sampling/designs.py: exact sums, πps with certainty capping, the 2**-64
+grid, systematic selection, SRS by PRN, integer sizes from rates and totals (docs/spec.md §6)."""
 
 from __future__ import annotations
 

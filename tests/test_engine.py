@@ -1,6 +1,6 @@
 """The vectorised draw engine against plain definitions and the stdlib reference.
 
-The engine (``sorting.order_units``, ``design.pips_table`` / ``quantize_table`` /
+The engine (``unit_order.order_units``, ``designs.pips_table`` / ``quantize_table`` /
 ``lexmin_segments``) computes what spec §3 and §6 define, for all cells of a task at once and
 on groups of units that share a weight. These tests hold it to the unit-by-unit definitions:
 
@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 import shuangsuiji as ss
 from shuangsuiji.sampling import designs as D
 
-sorting = importlib.import_module("shuangsuiji.sampling.unit_order")
+unit_order = importlib.import_module("shuangsuiji.sampling.unit_order")
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -80,7 +80,7 @@ def test_order_is_cell_then_h_then_id(
     )
     unit = (cell * ngroup + group).astype(np.intp)
     sizes = np.bincount(cell, minlength=ncell)
-    order = sorting.order_units(ArrayPrns(h), n, unit, ngroup, ncell, ids, sizes)
+    order = unit_order.order_units(ArrayPrns(h), n, unit, ngroup, ncell, ids, sizes)
     want = sorted(range(n), key=lambda i: (int(cell[i]), int(h[i]), bytes(ids[i])))
     assert order.positions().tolist() == want
     assert order.units().tolist() == unit[want].tolist()
@@ -93,11 +93,11 @@ def _force_sort_path(monkeypatch: pytest.MonkeyPatch, mode: str, h_bits: int) ->
     """Make order_units take one of its rare paths: ``"few_h_bits"`` packs only ``h_bits`` bits
     of each PRN (most units in tie runs); ``"fallback"`` sorts lexicographically throughout."""
     if mode == "few_h_bits":
-        monkeypatch.setattr(sorting, "_MIN_H_BITS", 1)
-        monkeypatch.setattr(sorting, "_MAX_H_BITS", h_bits)
-        monkeypatch.setattr(sorting, "_MAX_TIES", float("inf"))
+        monkeypatch.setattr(unit_order, "_MIN_H_BITS", 1)
+        monkeypatch.setattr(unit_order, "_MAX_H_BITS", h_bits)
+        monkeypatch.setattr(unit_order, "_MAX_TIES", float("inf"))
     else:
-        monkeypatch.setattr(sorting, "_MIN_H_BITS", 65)
+        monkeypatch.setattr(unit_order, "_MIN_H_BITS", 65)
 
 
 @pytest.mark.parametrize("mode", ["few_h_bits", "fallback"])
@@ -111,7 +111,7 @@ def test_order_paths_agree(mode: str, monkeypatch: pytest.MonkeyPatch) -> None:
     unit = (cell * ngroup + rng.integers(0, ngroup, n)).astype(np.intp)
     sizes = np.bincount(cell, minlength=ncell)
     _force_sort_path(monkeypatch, mode, 3)
-    order = sorting.order_units(ArrayPrns(h, 301), n, unit, ngroup, ncell, ids, sizes)
+    order = unit_order.order_units(ArrayPrns(h, 301), n, unit, ngroup, ncell, ids, sizes)
     want = sorted(range(n), key=lambda i: (int(cell[i]), int(h[i]), bytes(ids[i])))
     assert order.positions().tolist() == want
     assert order.units().tolist() == unit[want].tolist()

@@ -36,8 +36,9 @@ SIGMAS = 4.0
 SEEDS = [ss.Seed.from_hex(f"{i:032x}") for i in range(R)]
 
 # one stratum "pop" of adversarial weights, plus strata of 1, 2 and 3 units and a larger one.
-# IDs share one length: prn.siphash24 starts a thread pool per call for mixed lengths, which
-# would make these 16,000 tiny PRN computations several times slower (not a correctness issue).
+# IDs share one length: randomness.prn.siphash24 starts a thread pool per call for mixed lengths,
+# which would make these 16,000 tiny PRN computations several times slower (not a correctness
+# issue).
 WEIGHTS = [1e6, 5e5, 40.0, 4.0, 4.0, 4.0, 1.0, 1.0, 1.0, 0.5, 1e-9, 1e-4, 0.0, 0.0, 2.5, 7.0]
 ROWS: list[dict[str, Any]] = (
     [{"id": f"P-{k:02d}", "g": "pop", "w": w, "c": "ABCD"[k % 4]} for k, w in enumerate(WEIGHTS)]

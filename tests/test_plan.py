@@ -1,6 +1,6 @@
 """Plan.from_dict / to_dict: the published schema, its JSON round trip, and every validation
-branch of plan.py. Each bad input is an InputError (a ValueError) whose message names the task
-and the key at fault; a typo is never silently ignored."""
+branch of plan/ (plan.py, checks.py, parts.py). Each bad input is an InputError (a ValueError)
+whose message names the task and the key at fault; a typo is never silently ignored."""
 
 from __future__ import annotations
 

@@ -281,7 +281,7 @@ def _names(
 
 # -- the demo plan and seed ---------------------------------------------------------------------
 def demo_plan() -> dict[str, Any]:
-    """A year's plan for the demo province, written to the plan dict schema (:mod:`.plan`).
+    """A year's plan for the demo province, in the plan dict schema (:mod:`shuangsuiji.plan`).
 
     Key (重点) tasks follow the national per-field ratios in domain.md: eco-environment 50%, food
     20% and medical devices about half. Motor-vehicle stations, too many for a census here, are

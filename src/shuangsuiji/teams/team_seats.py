@@ -1,7 +1,7 @@
 """The seat model: what one visit's team must satisfy, as seats that distinct people fill.
 
 A visit is one target that one or more tasks drew (进一次门、查多项事). Each task states its team
-rules (:class:`~shuangsuiji.plan.Team`); the visit's team must satisfy all of them at once.
+rules (:class:`~shuangsuiji.plan.parts.Team`); the visit's team must satisfy all of them at once.
 Rules of the form "at least one officer who ..." (a joint inspection's departments, ``match``
 with ``who: "any"``) become *seats*: a seat is a filter, and the team's officers must be
 assignable to the seats one to one. Seats make staffing a network flow, so it can be solved
