@@ -22,6 +22,7 @@ from ..errors import InputError
 from .checks import check_keys, check_rate, where_key
 from .parts import DEFAULT_OFFICERS, Cooloff, Match, Risk, Size, Team
 from .publication_rules import Publication
+from .year import YearRules
 
 __all__ = [
     "DEFAULT_GENERAL_MAX_RATE",
@@ -90,6 +91,8 @@ class Task:
     # the second random: team rules (None: Team(), two officers) and the checklist items (双清单)
     team: Team | None = None
     items: tuple[str, ...] = ()
+    # the initiating department (who draws the targets), for the year rules (docs/spec.md §11)
+    department: str | None = None
 
     KEYS = (
         "name",
@@ -102,6 +105,7 @@ class Task:
         "namespace",
         "team",
         "items",
+        "department",
     )
 
     @property
@@ -152,6 +156,9 @@ class Task:
         ns = d.get("namespace")
         if ns is not None and (not isinstance(ns, str) or not ns):
             raise InputError(f"{where_key(name, 'namespace')}: expected a non-empty string")
+        dep = d.get("department")
+        if dep is not None and (not isinstance(dep, str) or not dep.strip() or dep != dep.strip()):
+            raise InputError(f"{where_key(name, 'department')}: expected a department's name")
         return cls(
             name=name,
             kind=kind,
@@ -163,6 +170,7 @@ class Task:
             namespace=ns,
             team=Team.from_dict(d["team"], name) if "team" in d else None,
             items=_items(d["items"], name) if "items" in d else (),
+            department=dep,
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -183,7 +191,17 @@ class Task:
             out["team"] = self.team.to_dict()
         if self.items:
             out["items"] = list(self.items)
+        if self.department is not None:
+            out["department"] = self.department
         return out
+
+    @property
+    def departments(self) -> tuple[str, ...]:
+        """The departments taking part in the task: the initiating one, then the team's (each
+        draws its own officers), without repeats."""
+        first = () if self.department is None else (self.department,)
+        rest = tuple(d for d in self.team_rules.departments if d not in first)
+        return first + rest
 
     @property
     def team_rules(self) -> Team:
@@ -217,8 +235,10 @@ class Plan:
     general_max_rate: float = DEFAULT_GENERAL_MAX_RATE
     # publication rules (outcomes, penalties, deadline): see shuangsuiji.plan.publication_rules
     publication: Publication = attrs.field(factory=Publication, kw_only=True)
+    # the year rules: only in the first batch's plan (docs/spec.md §11)
+    year: YearRules | None = attrs.field(default=None, kw_only=True)
 
-    KEYS = ("name", "tasks", "general_max_rate", "publication")
+    KEYS = ("name", "tasks", "general_max_rate", "publication", "year")
 
     def task(self, name: str) -> Task:
         for t in self.tasks:
@@ -253,7 +273,10 @@ class Plan:
                             f"{cap:g} for a general (一般) task; lower it or make the task 'key'"
                         )
         publication = Publication.from_dict(d.get("publication", {}))
-        return cls(name=name, tasks=tasks, general_max_rate=cap, publication=publication)
+        year = YearRules.from_dict(d["year"]) if "year" in d else None
+        if year is not None:
+            _check_departments(tasks, year)
+        return cls(name=name, tasks=tasks, general_max_rate=cap, publication=publication, year=year)
 
     def to_dict(self) -> dict[str, Any]:
         """The plan as plain JSON-ready data; ``Plan.from_dict(p.to_dict()) == p``."""
@@ -264,6 +287,8 @@ class Plan:
         }
         if self.publication != Publication():  # the defaults stay implicit, as before
             out["publication"] = self.publication.to_dict()
+        if self.year is not None:
+            out["year"] = self.year.to_dict()
         return out
 
     @classmethod
@@ -276,6 +301,29 @@ class Plan:
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=2)
+
+
+def _check_departments(tasks: Sequence[Task], rules: YearRules) -> None:
+    """Every department a task names (its own and its team's) is one of the year's; under a
+    per-department cap every task names its initiating department."""
+    known = set(rules.departments)
+    for t in tasks:
+        if known:
+            for key, names in (
+                ("department", (t.department,)),
+                ("team.departments", t.team_rules.departments),
+            ):
+                for d in names:
+                    if d is not None and d not in known:
+                        raise InputError(
+                            f"{where_key(t.name, key)}: {d!r} is not one of the year's "
+                            f"departments {list(rules.departments)}"
+                        )
+        if rules.cap is not None and rules.cap.scope == "department" and t.department is None:
+            raise InputError(
+                f"{where_key(t.name, 'department')}: missing; under a per-department cap every "
+                "task names the department that draws it"
+            )
 
 
 def as_plan(plan: Plan | Mapping[str, Any]) -> Plan:
