@@ -210,7 +210,7 @@ def test_plan_not_a_mapping(d: Any) -> None:
         ("task", "did you mean 'tasks'?"),
         ("general_max_rates", "did you mean 'general_max_rate'?"),
         ("publicaton", "did you mean 'publication'?"),
-        ("budget", "allowed keys are ['name', 'tasks', 'general_max_rate', 'publication']"),
+        ("budget", "allowed keys are ['name', 'tasks', 'general_max_rate', 'publication', 'year']"),
     ],
 )
 def test_unknown_plan_key(key: str, hint: str) -> None:
