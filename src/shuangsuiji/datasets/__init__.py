@@ -8,6 +8,8 @@ the randomness stages (for :class:`~shuangsuiji.Targets`, :class:`~shuangsuiji.I
   :func:`demo_seed`;
 - :mod:`.officers`: :func:`province_inspectors` (300 officers in 12 units, 40 experts) and
   :func:`inspection_history`;
+- :mod:`.year`: :func:`province_year` / :func:`province_year_records`: one registry snapshot per
+  batch of a year (deaths, births, re-rated credit classes);
 - :mod:`.bits`: the one source of pseudo-random bits both use (SipHash-2-4 keyed by a version tag).
 
 The ``__all__`` below is the one list of the public names; the modules keep none of their own.
@@ -43,6 +45,7 @@ from .officers import (
     province_inspectors,
     province_inspectors_records,
 )
+from .year import YEAR_TAG, YearSnapshots, province_year, province_year_records
 
 __all__ = [
     "CITIES",
@@ -58,10 +61,12 @@ __all__ = [
     "INSPECTOR_UNITS",
     "MAX_ROWS",
     "POOL_TAG",
+    "YEAR_TAG",
     "City",
     "Field",
     "Institution",
     "Unit",
+    "YearSnapshots",
     "demo_plan",
     "demo_seed",
     "inspection_history",
@@ -69,4 +74,6 @@ __all__ = [
     "province_inspectors_records",
     "province_labs",
     "province_labs_records",
+    "province_year",
+    "province_year_records",
 ]

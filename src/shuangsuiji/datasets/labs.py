@@ -32,7 +32,7 @@ from .bits import BitSource
 
 DATASET_TAG = "shuangsuiji/datasets/hebei-labs/v1"
 _BITS = BitSource(DATASET_TAG)
-MAX_ROWS = 1_000_000
+MAX_ROWS = 2_000_000
 
 
 class City(NamedTuple):
