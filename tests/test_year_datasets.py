@@ -81,3 +81,21 @@ def test_the_same_under_another_hash_seed() -> None:
     assert digests_under_hash_seed(calls, "1") == [
         digest(province_year_records(200, 2, rerated=300, births=50, deaths=50))
     ]
+
+
+def test_the_demo_year_plans_and_complaints() -> None:
+    import shuangsuiji as ss
+
+    plans = [ss.Plan.from_dict(datasets.demo_year_plan(b)) for b in (1, 2, 3, 4)]
+    assert plans[0].year is not None and all(p.year is None for p in plans[1:])
+    assert plans[0].year.cap is not None and plans[0].year.cap.per_year == 2
+    joint = [t for t in plans[0].tasks if len(t.departments) == 2]
+    assert [t.departments for t in joint] == [("河北省生态环境厅", "河北省市场监督管理局")]
+    year = province_year(2600, 4)
+    checks = datasets.demo_complaints(year)
+    assert checks == sorted(checks, key=lambda r: (r["date"], r["id"]))
+    assert 100 < len(checks) < 250  # 1/20 a quarter of the labs with complaints on record
+    present = {b: {r["id"] for r in year.records_at(b)} for b in range(4)}
+    assert all(c["id"] in present[c["batch"] - 1] for c in checks)
+    with pytest.raises(ValueError, match="batch must be 1 to 4"):
+        datasets.demo_year_plan(5)

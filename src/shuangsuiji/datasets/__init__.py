@@ -45,13 +45,23 @@ from .officers import (
     province_inspectors,
     province_inspectors_records,
 )
-from .year import YEAR_TAG, YearSnapshots, province_year, province_year_records
+from .year import (
+    DEMO_DEPARTMENTS,
+    QUARTERS,
+    YEAR_TAG,
+    YearSnapshots,
+    demo_complaints,
+    demo_year_plan,
+    province_year,
+    province_year_records,
+)
 
 __all__ = [
     "CITIES",
     "CREDIT_CLASSES",
     "DATASET_TAG",
     "DATA_AS_OF",
+    "DEMO_DEPARTMENTS",
     "DEMO_SEED_SOURCES",
     "DEMO_SEED_SOURCE_NOTES",
     "EXPERT_INSTITUTIONS",
@@ -61,14 +71,17 @@ __all__ = [
     "INSPECTOR_UNITS",
     "MAX_ROWS",
     "POOL_TAG",
+    "QUARTERS",
     "YEAR_TAG",
     "City",
     "Field",
     "Institution",
     "Unit",
     "YearSnapshots",
+    "demo_complaints",
     "demo_plan",
     "demo_seed",
+    "demo_year_plan",
     "inspection_history",
     "province_inspectors",
     "province_inspectors_records",

@@ -28,9 +28,18 @@ import numpy.typing as npt
 
 from .._util.hashing import tagged_sha256
 from ..randomness.prn import siphash24
-from .labs import CREDIT_CLASSES, MAX_ROWS, province_labs_records
+from .labs import CREDIT_CLASSES, MAX_ROWS, demo_plan, province_labs_records
 
-__all__ = ["YEAR_TAG", "YearSnapshots", "province_year", "province_year_records"]
+__all__ = [
+    "DEMO_DEPARTMENTS",
+    "QUARTERS",
+    "YEAR_TAG",
+    "YearSnapshots",
+    "demo_complaints",
+    "demo_year_plan",
+    "province_year",
+    "province_year_records",
+]
 
 YEAR_TAG = "shuangsuiji/datasets/hebei-year/v1"
 
@@ -116,3 +125,78 @@ def province_year_records(
     """The snapshots of :func:`province_year` as lists of registry records."""
     year = province_year(n, batches, **rates)
     return [year.records_at(b) for b in range(year.batches)]
+
+
+# -- the demo's year: four quarterly batches of the demo plan ------------------------------------
+DEMO_DEPARTMENTS = ("河北省市场监督管理局", "河北省生态环境厅")
+QUARTERS = ("2026-01-12", "2026-04-13", "2026-07-13", "2026-10-12")  # each batch's reveal day
+
+
+def demo_year_plan(batch: int = 1) -> dict[str, Any]:
+    """The demo plan drawn quarterly: batch ``batch`` (1 to 4) of a year of four.
+
+    Each task draws a quarter of its yearly size (rates / 4, totals / 4); the eco-environment
+    task is a joint task initiated by the eco-environment department, with the market
+    regulator cooperating; every other task is the market regulator's. Batch 1 carries the
+    year rules: the two departments, at most 2 inspections of one lab a year (directed checks
+    included), and burden spreading (a lab inspected in the last 180 days has weight × 0.25,
+    except class D, never spared: "不免抽").
+    """
+    if batch not in (1, 2, 3, 4):
+        raise ValueError(f"batch must be 1 to 4, got {batch!r}")
+    plan = demo_plan()
+    plan["name"] = f"{plan['name']}（第{batch}批）"
+    for task in plan["tasks"]:
+        _quarter(task)
+        joint = task.get("team", {}).get("departments")
+        task["department"] = DEMO_DEPARTMENTS[1] if joint else DEMO_DEPARTMENTS[0]
+    if batch == 1:
+        plan["year"] = {
+            "departments": list(DEMO_DEPARTMENTS),
+            "cap": {"per_year": 2, "scope": "all", "directed": True},
+            "spread": {
+                "days": 180,
+                "factor": 0.25,
+                "except": {"column": "credit", "values": ["D"]},
+            },
+        }
+    return plan
+
+
+def _quarter(task: dict[str, Any]) -> None:
+    """A yearly size rule made quarterly: rates and totals / 4, rounding at random (exact in
+    expectation over the year)."""
+    size = task.get("size")
+    rates = task.get("risk", {}).get("rates")
+    if rates:
+        task["risk"]["rates"] = {k: v / 4 for k, v in rates.items()}
+        task["size"] = {**(size or {}), "rounding": "random"}
+    elif size and "rate" in size:
+        size["rate"] = size["rate"] / 4
+        size["rounding"] = "random"
+    elif size and "total" in size:
+        size["total"] = size["total"] // 4
+
+
+def demo_complaints(year: YearSnapshots) -> list[dict[str, Any]]:
+    """Directed checks of the demo year (投诉举报): each lab with complaints on record draws one
+    with probability 1/20 per quarter, in a quarter when it is present; the check is dated two
+    weeks after that quarter's reveal, by the market regulator. Sorted by date, then ID."""
+    ids = np.array([r["id"].encode() for r in year.records])
+    complaints = np.array([r["complaints"] for r in year.records])
+    out: list[dict[str, Any]] = []
+    for b in range(year.batches):
+        hit = year.present[b] & (complaints > 0) & (_per_mille(ids, b, "complaint") < 50)
+        day = np.datetime64(QUARTERS[b % len(QUARTERS)]) + np.timedelta64(14, "D")
+        for i in np.flatnonzero(hit).tolist():
+            out.append(
+                {
+                    "id": year.records[i]["id"],
+                    "reason": "投诉举报",
+                    "source": f"12315-2026-{b + 1}{i:05d}",
+                    "department": DEMO_DEPARTMENTS[0],
+                    "date": str(day),
+                    "batch": b + 1,
+                }
+            )
+    return sorted(out, key=lambda r: (r["date"], r["id"]))
