@@ -47,7 +47,7 @@ def test_commitment_records_what_is_fixed_before_the_seed(tmp_path: Path) -> Non
     [(kind, body)] = _bodies(path)
     assert kind == "commitment"
     plan = ss.Plan.from_dict(plan_dict())
-    assert body["format"] == B.FORMAT == "shuangsuiji-campaign/1"
+    assert body["format"] == B.FORMAT == "shuangsuiji-campaign/2"  # the year format (§11.5)
     assert ss.Plan.from_dict(body["plan"]) == plan
     assert body["targets"] == {
         "fingerprint": targets().fingerprint, "size": 300, "id_column": "id"

@@ -34,65 +34,27 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, final
 
 from .._util.times import before, day_of, parse_moment
-from ..errors import InputError, LogError
+from ..errors import InputError
 from ..log.logfile import Log
-from ..log.records import Record
+from ..notices.year import YearSummary, year_summary
 from ..plan.plan import Plan, as_plan
 from ..randomness.declared import Randomness
 from ..randomness.seed import Seed
 from ..registry.inspectors import Inspectors
 from ..registry.targets import Targets
-from ..sampling.engine import draw
 from ..sampling.selection import Selection
 from . import record_bodies as B
-from .assign_step import assignment_body, assignment_records, run_assign
+from .assign_step import assignment_body, assignment_records
 from .commitment import check_registry, commitment_body
+from .history import batch_assign, batch_burden, batch_day, batch_draw, inspections_before
+from .notice_record import NOTICE_KINDS, notice_body
 from .results import ResultRows, current_result
-from .state import CampaignState, read_state
+from .state import Batch, CampaignState, read_state
+from .writer_steps import before_known, check_registries, declaration, moment, new_log, now
+from .year_writer import batch_body, batch_plan, directed_body, prior_member
 
-__all__ = ["Campaign"]
+__all__ = ["NOTICE_KINDS", "Campaign", "moment", "notice_body", "now"]
 
-
-def now(tz: _dt.tzinfo = _dt.timezone.utc) -> _dt.datetime:
-    """The clock, to the second, in ``tz`` (a campaign passes its publication time zone): the
-    default time of a record (never used by replay)."""
-    return _dt.datetime.now(tz).replace(microsecond=0)
-
-
-def moment(time: Any, what: str = "time", tz: _dt.tzinfo = _dt.timezone.utc) -> _dt.datetime:
-    """The time of a record ``Campaign`` writes: an aware date-time from ``time`` (None = the
-    clock). A bare date is refused here, because a record is made at an instant; a log written
-    otherwise may hold one, and reading it (:func:`parse_moment`) accepts every §9.1 form."""
-    if time is None:
-        return now(tz)
-    m = parse_moment(time, what)
-    if not isinstance(m, _dt.datetime):
-        raise InputError(f"{what}: {time!r} is a date; give a date-time with a UTC offset")
-    return m
-
-
-
-def _new_log(
-    path: str | os.PathLike[str], body: Mapping[str, Any], t: _dt.datetime
-) -> tuple[Log, Record]:
-    """Create the log at ``path`` and write the commitment ``body``; a failed call leaves no
-    file behind (and refuses a path that exists)."""
-    try:
-        log = Log.create(path)
-    except LogError:
-        if not os.path.exists(path):
-            raise
-        raise LogError(
-            f"{os.fspath(path)} already exists: a campaign log is created once. Continue it "
-            "with Campaign.open(path, targets, inspectors), or choose a new path"
-        ) from None
-    try:
-        rec = log.append("commitment", body, time=t)
-    except BaseException:
-        log.close()
-        os.unlink(path)  # the empty file this call created: a failed call leaves nothing
-        raise
-    return log, rec
 
 @final
 class Campaign:
@@ -127,40 +89,31 @@ class Campaign:
         history: Iterable[Any] = (),
         recusals: Iterable[Any] = (),
         time: Any = None,
+        prior: Iterable[Any] = (),
     ) -> Campaign:
-        """Start a new log at ``path`` with the commitment (the file must not exist).
+        """Start a new log at ``path`` with the commitment, batch 1 of the year (the file must
+        not exist; docs/spec.md §10.3, §11.5).
 
         ``randomness`` declares where the seed will come from (default: undeclared, which
         :func:`verify` warns about). ``history`` (past inspections: inspector, target, date)
         and ``recusals`` (enterprise recusal requests: target, inspector) are the assignment's
         inputs besides the registries; they are committed too, so the replay is self-contained.
-        Raises InputError for a plan that does not fit the targets, and when the commitment
-        would be made after the declared randomness is known.
+        ``prior``: earlier years' logs as ``[(log path, targets, inspectors), ...]``; each must
+        pass :func:`verify` (else InputError with its report), and their inspections are
+        committed as history (spread, coverage). Raises InputError for a plan that does not
+        fit the targets, and when the commitment would be made after the declared randomness is
+        known.
         """
         p = as_plan(plan)
         p = Plan.from_dict(p.to_dict())
-        if not isinstance(targets, Targets):
-            raise InputError(f"targets must be shuangsuiji.Targets, got {type(targets).__name__}")
-        if not isinstance(inspectors, Inspectors):
-            raise InputError(
-                f"inspectors must be shuangsuiji.Inspectors, got {type(inspectors).__name__}"
-            )
-        decl = Randomness.undeclared() if randomness is None else randomness
-        if not isinstance(decl, Randomness):
-            raise InputError(
-                f"randomness must be a shuangsuiji.Randomness declaration, got "
-                f"{type(decl).__name__}"
-            )
+        check_registries(targets, inspectors)
+        decl = declaration(randomness)
         t = moment(time, tz=p.publication.tz)
-        known = decl.known_after_moment
-        if known is not None and not before(t, known, p.publication.tz):
-            raise InputError(
-                f"the commitment at {t.isoformat()} would not come before the declared "
-                f"randomness is known ({decl.known_after}); declare sources that become known "
-                "later"
-            )
-        body = commitment_body(p, targets, inspectors, decl, history, recusals)
-        log, rec = _new_log(path, body, t)
+        before_known(t, decl, p.publication.tz, "the commitment")
+        earlier = prior_member(prior) if prior else None
+        body = commitment_body(p, targets, inspectors, decl, history, recusals, earlier,
+                               day_of(t, p.publication.tz))
+        log, rec = new_log(path, body, t)
         state = CampaignState()
         state.add(rec.seq, "commitment", body, rec.time)
         return cls(log, state, targets, inspectors)
@@ -172,8 +125,10 @@ class Campaign:
         targets: Targets | None = None,
         inspectors: Inspectors | None = None,
     ) -> Campaign:
-        """Open an existing campaign log for writing. Registries are needed only to reveal;
-        when given they must match the committed fingerprints."""
+        """Open an existing campaign log for writing. Registries (the latest batch's) are
+        needed to reveal and to record directed checks; when given they must match that batch's
+        committed fingerprints. To reveal a later batch after reopening, give them here or to
+        :meth:`reveal`."""
         log = Log.open(path)
         try:
             state = read_state(log.records())
@@ -185,10 +140,11 @@ class Campaign:
                 )
             if state.commitment is None:
                 raise InputError(f"{os.fspath(path)!r} has no commitment record")
+            committed = state.batches[-1].body
             if targets is not None:
-                check_registry("target", targets, state.commitment["targets"])
+                check_registry("target", targets, committed["targets"])
             if inspectors is not None:
-                check_registry("inspector", inspectors, state.commitment["inspectors"])
+                check_registry("inspector", inspectors, committed["inspectors"])
         except BaseException:
             log.close()
             raise
@@ -211,16 +167,25 @@ class Campaign:
 
     @property
     def plan(self) -> Plan:
-        assert self._state.plan is not None
-        return self._state.plan
+        """The latest batch's plan (the only one in a single-batch campaign)."""
+        plan = self._state.batches[-1].plan
+        assert plan is not None
+        return plan
+
+    @property
+    def batch(self) -> int:
+        """The number of the latest committed batch (1 after :meth:`create`)."""
+        return len(self._state.batches)
 
     @property
     def _tz(self) -> _dt.tzinfo:
-        """The publication time zone (the plan's ``publication.utc_offset``)."""
-        return self.plan.publication.tz
+        """The publication time zone (the year plan's ``publication.utc_offset``)."""
+        assert self._state.plan is not None
+        return self._state.plan.publication.tz
 
     @property
     def randomness(self) -> Randomness:
+        """The latest batch's declared randomness."""
         assert self._state.randomness is not None
         return self._state.randomness
 
@@ -237,17 +202,33 @@ class Campaign:
     def seed(self) -> Seed | None:
         return self._state.seed
 
-    def selection_records(self) -> list[dict[str, Any]]:
-        """The drawn targets as records (task, stratum, id, inclusion_probability, prn)."""
-        self._need_reveal("read the selection")
-        assert self._state.selection is not None
-        return B.selection_records(self._state.selection)
+    def selection_records(self, batch: int | None = None) -> list[dict[str, Any]]:
+        """The drawn targets as records (task, stratum, id, inclusion_probability, prn), of
+        ``batch`` (default: the latest)."""
+        b = self._batch(batch, "read the selection")
+        assert b.selection is not None
+        return B.selection_records(b.selection)
 
-    def assignment_records(self) -> list[dict[str, Any]]:
-        """The teams as records (task, id, inspector, role, visit)."""
-        self._need_reveal("read the assignment")
-        assert self._state.assignment is not None and self._state.selection is not None
-        return assignment_records(self._state.assignment)
+    def assignment_records(self, batch: int | None = None) -> list[dict[str, Any]]:
+        """The teams as records (task, id, inspector, role, visit), of ``batch`` (default: the
+        latest)."""
+        b = self._batch(batch, "read the assignment")
+        assert b.assignment is not None
+        return assignment_records(b.assignment)
+
+    def _batch(self, batch: int | None, what: str) -> Batch:
+        if batch is None:
+            self._need_reveal(what)
+            return self._state.batches[-1]
+        batches = self._state.batches
+        if isinstance(batch, bool) or not isinstance(batch, int) or not 1 <= batch <= len(
+            batches
+        ) or not batches[batch - 1].revealed:
+            raise InputError(
+                f"batch {batch!r} is not a revealed batch (batches 1–{len(batches)}, the "
+                f"latest {'revealed' if batches[-1].revealed else 'not yet revealed'})"
+            )
+        return batches[batch - 1]
 
     def results(self) -> list[dict[str, Any]]:
         """The current result of each (task, target): corrections applied, with its ``seq``."""
@@ -266,20 +247,26 @@ class Campaign:
         inspectors: Inspectors | None = None,
         time: Any = None,
     ) -> tuple[Selection, Any]:
-        """Record the seed, draw the targets and assign the teams; returns ``(sel, teams)``.
+        """Reveal the latest batch: record the seed, draw the targets and assign the teams;
+        returns ``(sel, teams)`` (docs/spec.md §10.4–10.6, §11.7).
 
+        The batch's registries are those given here, else those given to :meth:`create`,
+        :meth:`commit_batch` or :meth:`open`. The draw uses the batch's plan and the burden of
+        the history before its commitment; the assignment the committed inputs, this year's
+        earlier teams (rotation) and the officers' remaining yearly visits.
         Refuses (InputError) a seed that does not match the declared source, a seed revealed
         before the declared sources are known, registries other than the committed ones, and a
-        second reveal. If an earlier reveal was cut short after its seed record (a crash), the
-        same seed completes it.
+        second reveal of a batch. If an earlier reveal was cut short after its seed record (a
+        crash), the same seed completes it.
         """
         st = self._state
-        commitment = st.commitment
-        assert commitment is not None and st.plan is not None
+        b = st.batches[-1]
+        assert b.plan is not None
         t = self._reveal_time(seed, time)
         tg, ins = self._registries(targets, inspectors)
-        sel = draw(st.plan, tg, seed)
-        teams = run_assign(st.plan, sel, ins, seed, commitment["assignment_inputs"])
+        burden = batch_burden(st, b.plan, tg, b.seq, batch_day(st, b))
+        sel = batch_draw(b.plan, tg, seed, burden)
+        teams = batch_assign(st, b, b.plan, sel, tg, ins, seed)
         entries = [
             ("seed", {"seed": seed.provenance()}, t),
             ("selection", B.selection_body(sel), t),
@@ -300,6 +287,8 @@ class Campaign:
         if st.assignment_seq is not None:
             raise InputError(
                 f"the seed was already revealed (seq {st.seed_seq}); a campaign reveals once"
+                + ("" if st.version == 1 else
+                   f" per batch: commit batch {self.batch + 1} with commit_batch first")
             )
         if not isinstance(seed, Seed):
             raise InputError(f"seed must be a shuangsuiji.Seed, got {type(seed).__name__}")
@@ -324,8 +313,7 @@ class Campaign:
     ) -> tuple[Targets, Inspectors]:
         """The registries to draw from: those given, else those the campaign was opened with;
         either way the committed ones."""
-        commitment = self._state.commitment
-        assert commitment is not None
+        committed = self._state.batches[-1].body
         tg = targets if targets is not None else self._targets
         ins = inspectors if inspectors is not None else self._inspectors
         if tg is None or ins is None:
@@ -333,19 +321,102 @@ class Campaign:
                 "reveal needs the target and inspector registries: pass targets= and "
                 "inspectors= (as committed), or Campaign.open(path, targets, inspectors)"
             )
-        check_registry("target", tg, commitment["targets"])
-        check_registry("inspector", ins, commitment["inspectors"])
+        check_registry("target", tg, committed["targets"])
+        check_registry("inspector", ins, committed["inspectors"])
         return tg, ins
 
-    # -- results ------------------------------------------------------------------------------
-    def _need_reveal(self, what: str) -> None:
-        if self._state.assignment_seq is None:
-            raise InputError(f"cannot {what} before the seed is revealed; call reveal(seed)")
+    # -- the year: batches and directed checks (docs/spec.md §11.5–11.6) ----------------------
+    def commit_batch(
+        self,
+        plan: Plan | Mapping[str, Any],
+        targets: Targets,
+        inspectors: Inspectors,
+        *,
+        randomness: Randomness | None,
+        recusals: Iterable[Any] | None = None,
+        history: Iterable[Any] = (),
+        time: Any = None,
+    ) -> int:
+        """Commit the year's next batch; returns the ``batch`` record's seq (spec §11.5).
 
-    def _reveal_day(self) -> _dt.date | None:
+        The record holds the batch's plan (tasks for this batch; a plan dict without
+        ``publication`` takes the year's), its registry snapshots' fingerprints and sizes, its
+        declared randomness, its π summary (from the year rules and the history logged so far)
+        and the assignment's inputs (``recusals``; ``history``: rotation history beyond what the
+        log holds). Then :meth:`reveal` reveals it with its own seed.
+
+        Refused (InputError, nothing written): on a format /1 log; before the latest batch's
+        reveal; a plan carrying ``year``, or naming a department that is not the year's; a
+        commitment made after its declared randomness is known; a time before the last record's.
+        """
         st = self._state
-        text = st.times.get(st.seed_seq) if st.seed_seq is not None else None
-        return None if text is None else day_of(parse_moment(text, "the seed's time"), self._tz)
+        if st.version == 1:
+            raise InputError(
+                f"commit_batch: this log is format {B.FORMAT_1!r}, a single batch; start the "
+                "year's log with Campaign.create of this library version"
+            )
+        last = st.batches[-1]
+        if not last.revealed:
+            raise InputError(
+                f"commit_batch: batch {last.number} is not revealed yet (seed, selection, "
+                f"assignment); reveal it before committing batch {last.number + 1}"
+            )
+        check_registries(targets, inspectors)
+        decl = declaration(randomness)
+        p = batch_plan(plan, st)
+        t = self._time(time)
+        before_known(t, decl, self._tz, f"batch {last.number + 1}'s commitment")
+        body = batch_body(st, p, targets, inspectors, decl, history, recusals or (), t)
+        seq = self._append("batch", body, t)
+        self._targets, self._inspectors = targets, inspectors
+        return seq
+
+    def record_directed(
+        self,
+        target_id: str | int,
+        *,
+        reason: str,
+        source: str,
+        department: str | None,
+        date: Any,
+        time: Any = None,
+    ) -> int:
+        """Record a directed (non-random) check; returns the ``directed`` record's seq, which
+        :meth:`record_result` takes as ``directed=`` (docs/spec.md §11.6).
+
+        ``reason``: 投诉举报, 转办交办, 监测发现 or 其他 (or complaint, referral, monitoring,
+        other; stored in Chinese); ``source``: its reference (a case number); ``department``:
+        one of the year's departments (when the year lists them); ``date``: the day of the
+        check, not after the record's day. The enterprise must be in the latest batch's target
+        registry. A check beyond the year's cap is allowed (the law permits complaint-driven
+        checks), written, and reported by :func:`verify` (warning ``cap``). Bad input is an
+        InputError naming the culprit; nothing is written.
+        """
+        t = self._time(time)
+        body = directed_body(self._state, self._targets, target_id, reason, source, department,
+                             date, t)
+        return self._append("directed", body, t)
+
+    def year_summary(self, enterprises: Iterable[str] | None = None) -> YearSummary:
+        """The year so far (:func:`shuangsuiji.notices.year_summary`): batches, random visits
+        and directed checks, enterprises by times inspected (0 too when ``enterprises`` is
+        given), and those at the cap. ``summary.text("zh")`` prints it."""
+        st = self._state
+        found = inspections_before(st, st.size)
+        rules = None if st.plan is None else st.plan.year
+        return year_summary(
+            batches=len(st.batches),
+            inspections=[{"id": i.id, "kind": i.kind} for i in found if i.kind != "prior"],
+            enterprises=enterprises,
+            cap=None if rules is None or rules.cap is None else rules.cap.per_year,
+        )
+
+    # -- results ------------------------------------------------------------------------------
+    def _need_reveal(self, what: str, *, latest: bool = True) -> None:
+        """Refuse ``what`` before the latest batch's reveal (``latest=False``: the first's)."""
+        b = self._state.batches[-1 if latest else 0]
+        if not b.revealed:
+            raise InputError(f"cannot {what} before the seed is revealed; call reveal(seed)")
 
     def _not_before_last(self, t: _dt.datetime) -> None:
         last = self._state.times.get(self._state.size - 1)
@@ -377,6 +448,8 @@ class Campaign:
         detail: str | None = None,
         penalties: str | Sequence[str] | None = None,
         time: Any = None,
+        batch: int | None = None,
+        directed: int | None = None,
     ) -> int:
         """Record the result of inspecting one drawn target; returns the record's seq.
 
@@ -386,26 +459,34 @@ class Campaign:
         ``date`` is the day the inspection concluded (default: the record's day); the
         publication deadline counts from it. A target that was not drawn under the task, a
         second result for it (use :meth:`correct_result`), or any bad value is an InputError.
+        In a year (docs/spec.md §11.6): ``batch`` defaults to the latest batch that drew the
+        target under the task; ``directed=seq`` records the result of the directed check that
+        :meth:`record_directed` returned (then no task or batch).
         """
-        self._need_reveal("record results")
+        if directed is None:
+            self._need_reveal("record results", latest=False)
         t = self._time(time)
-        rows = ResultRows(self._state, t, self._reveal_day())
-        row = rows.row(target_id, outcome, task, date, detail, penalties, "result")
+        row = ResultRows(self._state, t).row(
+            target_id, outcome, task, date, detail, penalties, "result", batch=batch,
+            directed=directed,
+        )
         return self._append("result", row, t)
 
     def record_results(self, rows: Iterable[Mapping[str, Any]], *, time: Any = None) -> int:
         """Record many results as one ``results`` record (columns); returns its seq.
 
         Each row is a mapping with ``id`` (or ``target_id``), ``outcome`` and optionally
-        ``task``, ``date``, ``detail`` and ``penalties``, checked as in :meth:`record_result`.
-        All rows are checked before anything is written; an error names the row.
+        ``task``, ``date``, ``detail``, ``penalties`` (and in a year ``batch`` or ``directed``),
+        checked as in :meth:`record_result`. All rows are checked before anything is written;
+        an error names the row.
         """
-        self._need_reveal("record results")
+        if not self._state.directed:
+            self._need_reveal("record results", latest=False)
         t = self._time(time)
-        out = ResultRows(self._state, t, self._reveal_day()).batch(rows)
+        out = ResultRows(self._state, t).batch(rows)
         if not out:
             raise InputError("record_results: no rows given")
-        return self._append("results", B.results_body(out), t)
+        return self._append("results", B.results_body(out, self._state.version), t)
 
     def correct_result(
         self,
@@ -426,12 +507,13 @@ class Campaign:
         the last correction). Fields not given keep their values; ``reason`` says why, and is
         published.
         """
-        self._need_reveal("correct results")
+        if not self._state.directed:
+            self._need_reveal("correct results", latest=False)
         if not isinstance(reason, str) or not reason.strip():
             raise InputError("correct_result: give the reason for the correction (reason=...)")
         old = current_result(self._state, seq, target_id, task)
         t = self._time(time)
-        row = ResultRows(self._state, t, self._reveal_day()).row(
+        row = ResultRows(self._state, t).row(
             old["id"],
             old["outcome"] if outcome is None else outcome,
             old["task"],
@@ -440,6 +522,8 @@ class Campaign:
             old["penalties"] if penalties is ... else penalties,
             "correction",
             allow_existing=True,
+            batch=old.get("batch"),
+            directed=old.get("directed"),
         )
         return self._append("correction", {"corrects": seq, "reason": reason, "result": row}, t)
 
@@ -478,30 +562,3 @@ class Campaign:
             )
         t = self._time(time)
         return self._append("correction", {"corrects": seq, "reason": reason, "notice": body}, t)
-
-
-NOTICE_KINDS = ("plan", "task", "result")
-
-
-def notice_body(notice: Any, where: str | None = None) -> dict[str, Any]:
-    """The notice record's body: ``Notice.to_dict()`` checked, plus ``where`` when given."""
-    d = notice.to_dict() if hasattr(notice, "to_dict") else notice
-    if not isinstance(d, Mapping):
-        raise InputError(
-            f"notice must be a shuangsuiji.notices.Notice or its to_dict(), got "
-            f"{type(notice).__name__}"
-        )
-    body = dict(d)
-    if body.get("kind") not in NOTICE_KINDS:
-        raise InputError(f"notice kind {body.get('kind')!r} is not one of {list(NOTICE_KINDS)}")
-    digest = body.get("sha256")
-    if not isinstance(digest, str) or len(digest) != 64 or digest != digest.lower() or any(
-        c not in "0123456789abcdef" for c in digest
-    ):
-        raise InputError(f"notice sha256 {digest!r} is not 64 lower-case hex digits")
-    if where is not None:
-        if not isinstance(where, str) or not where.strip():
-            raise InputError(f"notice where= must be text such as a URL, got {where!r}")
-        body["where"] = where
-    return body
-

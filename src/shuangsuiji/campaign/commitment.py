@@ -8,6 +8,7 @@ registry other than the committed one, before anything is written.
 
 from __future__ import annotations
 
+import datetime as _dt
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -17,10 +18,10 @@ from ..plan.plan import Plan
 from ..randomness.declared import Randomness
 from ..registry.inspectors import Inspectors
 from ..registry.targets import Targets
-from ..sampling.engine import stratum_summaries
 from . import record_bodies as B
 from .assign_step import assignment_inputs
-from .state import algorithms
+from .history import batch_burden, batch_strata
+from .state import CampaignState, algorithms
 
 __all__ = ["check_registry", "commitment_body", "library", "registry_entry"]
 
@@ -50,11 +51,23 @@ def commitment_body(
     randomness: Randomness,
     history: Iterable[Any],
     recusals: Iterable[Any],
+    prior: Mapping[str, Any] | None = None,
+    day: _dt.date | None = None,
 ) -> dict[str, Any]:
-    """The commitment's body; computing the π summary validates the plan against the data."""
-    strata = stratum_summaries(plan, targets)  # validates the plan against the data
-    return {
+    """The commitment's body (batch 1 of the year, made on ``day``; ``prior``: the member
+    :func:`~.year_writer.prior_member` builds); computing the π summary validates the plan
+    against the data (docs/spec.md §10.3, §11.5)."""
+    body: dict[str, Any] = {
         "format": B.FORMAT,
+        "batch": 1,
+        "prior": {"logs": [], "inspections": []} if prior is None else dict(prior),
+    }
+    state = CampaignState()
+    known = {"plan": plan.to_dict(), "randomness": randomness.to_dict()}
+    state.add(0, "commitment", body | known, None if day is None else day.isoformat())
+    burden = batch_burden(state, plan, targets, 0, day)
+    strata = batch_strata(plan, targets, burden)  # validates the plan against the data
+    return body | {
         "library": library(),
         "algorithms": algorithms(),
         "plan": plan.to_dict(),

@@ -27,20 +27,83 @@ from ..log.canonical import number_text
 from ..sampling.selection import Selection, StratumSummary
 
 __all__ = [
+    "DIRECTED_KEYS",
+    "DIRECTED_REASONS",
     "FORMAT",
+    "FORMATS",
+    "FORMAT_1",
+    "REASON_ALIASES",
     "RESULT_KEYS",
+    "YEAR_RESULT_KEYS",
+    "YEAR_TYPES",
+    "directed_problem",
     "exact",
     "exact_list",
     "hex64",
+    "result_keys",
     "results_body",
     "selection_body",
     "selection_records",
     "strata_body",
 ]
 
-FORMAT = "shuangsuiji-campaign/1"
+FORMAT = "shuangsuiji-campaign/2"
+"""The format new logs are written in: the year, batch after batch (docs/spec.md §11.5)."""
+FORMAT_1 = "shuangsuiji-campaign/1"
+"""The single-batch format (docs/spec.md §10), still read, continued and verified."""
+FORMATS = (FORMAT_1, FORMAT)
+
 RESULT_KEYS = ("task", "id", "outcome", "date", "penalties", "detail")
-"""The fields of a result, in a ``result`` body and as the columns of a ``results`` body."""
+"""The fields of a result, in a ``result`` body and as the columns of a ``results`` body
+(format /1)."""
+YEAR_RESULT_KEYS = (*RESULT_KEYS, "batch", "directed")
+"""Format /2: a result also names its batch (a random visit; ``directed`` null) or the seq of
+its ``directed`` record (``batch`` and ``task`` null), docs/spec.md §11.6."""
+
+DIRECTED_KEYS = ("id", "reason", "source", "department", "date")
+"""The members of a ``directed`` body (docs/spec.md §11.6)."""
+DIRECTED_REASONS = ("投诉举报", "转办交办", "监测发现", "其他")
+"""Why a directed (non-random) check was made: complaint or report, referral, a lead found by
+monitoring, other."""
+REASON_ALIASES = {
+    "complaint": "投诉举报",
+    "referral": "转办交办",
+    "monitoring": "监测发现",
+    "other": "其他",
+}
+"""English names accepted for :data:`DIRECTED_REASONS`; the log stores the Chinese."""
+
+
+YEAR_TYPES = ("batch", "directed")
+"""Record types of format /2 only."""
+
+
+def directed_problem(body: Mapping[str, Any]) -> str | None:
+    """What is wrong with a ``directed`` body's form (docs/spec.md §11.6), or None: exactly the
+    members of :data:`DIRECTED_KEYS`; ``id``, ``source`` text; ``reason`` one of
+    :data:`DIRECTED_REASONS`; ``department`` text or null; ``date`` a ``YYYY-MM-DD`` day."""
+    if set(body) != set(DIRECTED_KEYS):
+        return f"has members {sorted(body)}, not {sorted(DIRECTED_KEYS)}"
+    if body["reason"] not in DIRECTED_REASONS:
+        return f"has reason {body['reason']!r}, not one of {list(DIRECTED_REASONS)}"
+    for k in ("id", "source"):
+        if not isinstance(body[k], str) or not body[k]:
+            return f"has {k} {body[k]!r}, not text"
+    if body["department"] is not None and not isinstance(body["department"], str):
+        return f"has department {body['department']!r}, not text"
+    date = body["date"]
+    if not isinstance(date, str) or len(date) != 10:
+        return f"has date {date!r}, not YYYY-MM-DD"
+    try:
+        parse_date(date, "date")
+    except ValueError:
+        return f"has date {date!r}, not YYYY-MM-DD"
+    return None
+
+
+def result_keys(version: int) -> tuple[str, ...]:
+    """The fields of a result row in a log of format ``/version``."""
+    return RESULT_KEYS if version == 1 else YEAR_RESULT_KEYS
 
 
 def exact(x: float) -> str:
@@ -115,9 +178,10 @@ def selection_body(sel: Selection) -> dict[str, Any]:
     }
 
 
-def results_body(rows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
-    """The ``results`` body: checked result rows as columns, one per :data:`RESULT_KEYS`."""
-    return {"count": len(rows), "rows": {k: [r[k] for r in rows] for k in RESULT_KEYS}}
+def results_body(rows: Sequence[Mapping[str, Any]], version: int = 1) -> dict[str, Any]:
+    """The ``results`` body: checked result rows as columns, one per :func:`result_keys`."""
+    keys = result_keys(version)
+    return {"count": len(rows), "rows": {k: [r[k] for r in rows] for k in keys}}
 
 
 def selection_records(body: Mapping[str, Any]) -> list[dict[str, Any]]:

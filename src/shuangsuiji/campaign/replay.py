@@ -1,6 +1,6 @@
-"""The replay (docs/spec.md §10.8, step 5 of :func:`~.verify.verify`): the π summary, ``draw``
-and ``assign`` recomputed from the committed plan, the registries and the revealed seed must
-give the recorded bodies exactly. A difference is reported at the record that holds it, naming
+"""The replay (docs/spec.md §10.8, §11.8, step 5 of :func:`~.verify.verify`): for every batch,
+the π summary, ``draw`` and ``assign`` recomputed from the batch's plan, registries, revealed seed
+and the history before it must give the recorded bodies exactly. A difference is reported at the record that holds it, naming
 the first stratum or row that differs, as the log has it and as the replay gives it.
 """
 
@@ -11,54 +11,82 @@ from typing import Any
 
 from ..registry.inspectors import Inspectors
 from ..registry.targets import Targets
-from ..sampling.engine import draw, stratum_summaries
 from ..sampling.selection import Selection
 from . import record_bodies as B
-from .assign_step import assignment_body, run_assign
+from .assign_step import assignment_body
+from .history import batch_assign, batch_burden, batch_day, batch_draw, batch_strata, burden_body
 from .report import REPLAY_ERRORS, Findings
-from .state import CampaignState
+from .state import Batch, CampaignState
 
-__all__ = ["replay"]
+__all__ = ["Registries", "replay"]
+
+
+Registries = tuple[Targets, Inspectors] | None
+"""A batch's registry snapshots, or None when they are missing or not the committed ones."""
 
 
 def replay(
     state: CampaignState,
-    targets: Targets,
-    inspectors: Inspectors,
+    registries: Sequence[Registries],
     f: Findings,
     summary: dict[str, Any],
 ) -> None:
-    """Replay the commitment's π summary, then the selection and the assignment as far as the
-    log has them; ``summary["replayed"]`` says how far the replay got."""
-    c = state.commitment
-    plan = state.plan
-    assert c is not None and plan is not None
+    """Replay every batch (docs/spec.md §10.8, §11.8): its π summary (and burden), then its
+    selection and assignment as far as the log has them, from that batch's registries and the
+    history before its record; ``summary["replayed"]`` says how far each replay got."""
+    done = []
+    for b, regs in zip(state.batches, registries):
+        if regs is None or b.plan is None:
+            done.append("not replayed")
+            continue
+        done.append(", ".join(_replay_batch(state, b, regs, f, summary)))
+    if len(state.batches) == 1:
+        summary["replayed"] = done[0]
+    else:
+        summary["replayed"] = "; ".join(f"batch {i + 1}: {d}" for i, d in enumerate(done))
+
+
+def _name(b: Batch, what: str) -> str:
+    """``what`` of batch ``b`` in a message; batch 1 says it as a single campaign does."""
+    return what if b.number == 1 else f"batch {b.number}'s {what}"
+
+
+def _replay_batch(
+    state: CampaignState, b: Batch, regs: tuple[Targets, Inspectors], f: Findings,
+    summary: dict[str, Any],
+) -> list[str]:
+    """Replay batch ``b``; the parts replayed."""
+    targets = regs[0]
+    assert b.plan is not None
     try:
-        sel = draw(plan, targets, state.seed) if state.seed is not None else None
-        if sel is None:
-            strata = stratum_summaries(plan, targets)
-        else:
-            strata = sel.strata
+        burden = batch_burden(state, b.plan, targets, b.seq, batch_day(state, b))
+        sel = batch_draw(b.plan, targets, b.seed, burden) if b.seed is not None else None
+        strata = batch_strata(b.plan, targets, burden) if sel is None else sel.strata
     except REPLAY_ERRORS as exc:  # a verifier reports a log it cannot replay; it never crashes
-        f.error(0, "replay", f"the committed plan cannot be drawn from these targets: {exc}")
-        return
+        what = "committed plan" if b.number == 1 else f"plan of batch {b.number}"
+        f.error(b.seq, "replay", f"the {what} cannot be drawn from these targets: {exc}")
+        return []
     pi_body = B.strata_body(strata, drawn=False)
-    _compare_strata(0, "committed π summary", c.get("inclusion_probabilities"), pi_body, f)
+    _compare_strata(b.seq, _name(b, "committed π summary"), b.body.get("inclusion_probabilities"),
+                    pi_body, f)
+    if b.number > 1 and b.body.get("burden") != burden_body(burden):
+        f.error(b.seq, "replay", f"batch {b.number}'s burden is {b.body.get('burden')!r} in the "
+                                 f"log, {burden_body(burden)!r} in the replay")
     replayed = ["π summary"]
-    if sel is not None and state.selection is not None and state.selection_seq is not None:
-        _replay_selection(state, sel, f)
+    if sel is not None and b.selection is not None and b.selection_seq is not None:
+        _replay_selection(b, sel, f)
         replayed.append("selection")
-        recorded = state.assignment is not None and state.assignment_seq is not None
-        if recorded and _replay_assignment(state, sel, inspectors, f, summary):
+        recorded = b.assignment is not None and b.assignment_seq is not None
+        if recorded and _replay_assignment(state, b, sel, regs, f, summary):
             replayed.append("assignment")
-    summary["replayed"] = ", ".join(replayed)
+    return replayed
 
 
-def _replay_selection(state: CampaignState, sel: Selection, f: Findings) -> None:
+def _replay_selection(b: Batch, sel: Selection, f: Findings) -> None:
     """Compare the selection record with the replayed draw ``sel``."""
     want = B.selection_body(sel)
-    got = state.selection
-    seq = state.selection_seq
+    got = b.selection
+    seq = b.selection_seq
     assert got is not None and seq is not None
     if got == want:
         return
@@ -89,24 +117,24 @@ def _selection_row(strata: list[dict[str, Any]], cols: Mapping[str, list[Any]], 
 
 def _replay_assignment(
     state: CampaignState,
+    b: Batch,
     sel: Selection,
-    inspectors: Inspectors,
+    regs: tuple[Targets, Inspectors],
     f: Findings,
     summary: dict[str, Any],
 ) -> bool:
     """Compare the assignment record with ``assign`` replayed; False when it cannot be run."""
-    c = state.commitment
-    aseq = state.assignment_seq
-    got_a = state.assignment
-    assert c is not None and state.plan is not None and state.seed is not None
+    aseq = b.assignment_seq
+    got_a = b.assignment
+    assert b.plan is not None and b.seed is not None
     assert aseq is not None and got_a is not None
     try:
-        teams = run_assign(state.plan, sel, inspectors, state.seed, c.get("assignment_inputs"))
+        teams = batch_assign(state, b, b.plan, sel, regs[0], regs[1], b.seed)
     except REPLAY_ERRORS as exc:  # as for the draw: report, never crash
         f.error(aseq, "replay", f"the assignment cannot be replayed: {exc}")
         return False
     want_a = assignment_body(teams, sel)
-    summary["assigned"] = want_a.get("count")
+    summary["assigned"] = summary.get("assigned", 0) + want_a["count"]
     if got_a != want_a:
         _other_members(aseq, "assignment", got_a, want_a, f)
         _compare_columns(aseq, "assignment", got_a.get("rows"), want_a["rows"], _row, f)

@@ -26,7 +26,8 @@ GUARDED = (*REPLAY_ERRORS, AttributeError)
 class Problem:
     """One finding: the record's ``seq`` (None for the log or registries as a whole), its
     ``severity``, a short ``code`` (log, chain, checkpoint, order, registry, version, seed,
-    replay, result, deadline, notice, randomness) and a plain ``message``."""
+    replay, result, deadline, notice, randomness; in a year also directed and cap) and
+    a plain ``message``."""
 
     seq: int | None
     severity: Severity

@@ -18,7 +18,7 @@ from ..errors import InputError
 from ..plan.publication_rules import Publication
 from . import record_bodies as B
 from .report import GUARDED, Findings
-from .state import CampaignState
+from .state import CampaignState, ResultKey
 
 __all__ = ["check_results", "check_times"]
 
@@ -53,34 +53,48 @@ def check_results(
     plan = state.plan
     if plan is None:
         return
-    revealed = None if state.seed_seq is None else state.time_of(state.seed_seq)
-    reveal_day = None if revealed is None else day_of(revealed, tz)
     outcomes: Counter[str] = Counter()
     overdue = 0
     deadlines: dict[date, date] = {}
-    for (task, tid), (seq, row) in sorted(state.results.items(), key=lambda kv: kv[1][0]):
+    for key, (seq, row) in sorted(state.results.items(), key=lambda kv: kv[1][0]):
+        task, tid = row["task"], row["id"]
         try:
-            overdue += _check_result(state, f, task, tid, seq, row, reveal_day, tz, outcomes,
-                                     deadlines)
+            floor = _floor(state, key, tz)
+            overdue += _check_result(state, f, key, seq, row, floor, tz, outcomes, deadlines)
         except GUARDED as exc:  # one unreadable result never stops the others
             f.error(seq, "result", f"the result for target {tid!r} under task {task!r} could "
                                    f"not be read: {exc!r}")
     summary["results"] = (
-        f"{len(state.results)} of {len(state.drawn)} drawn" if state.selection is not None
+        f"{len(state.results)} of {state.drawn_count()} drawn"
+        if state.batches and state.batches[0].selection is not None
         else len(state.results)
     )
     summary["outcomes"] = dict(outcomes)
     summary["overdue"] = overdue
 
 
+def _floor(
+    state: CampaignState, key: ResultKey, tz: _dt.tzinfo | None
+) -> tuple[date | None, str]:
+    """The earliest day a result can have concluded, and what that day is, in words: the day
+    its batch's seed was revealed, or its directed check's date."""
+    if key[0] == "directed":
+        d = state.directed[key[1]]["date"]
+        return date.fromisoformat(d), f"before the directed check's date ({d}, seq {key[1]})"
+    b = state.batches[key[0] - 1 if len(key) == 3 else 0]
+    revealed = None if b.seed_seq is None else state.time_of(b.seed_seq)
+    day = None if revealed is None else day_of(revealed, tz)
+    return day, (f"before the draw was revealed ({day}, seq {b.seed_seq}): no drawn target "
+                 "can have been inspected yet")
+
+
 def _check_result(
     state: CampaignState,
     f: Findings,
-    task: str,
-    tid: str,
+    key: ResultKey,
     seq: int,
     row: Mapping[str, Any],
-    reveal_day: date | None,
+    floor: tuple[date | None, str],
     tz: _dt.tzinfo | None,
     outcomes: Counter[str],
     deadlines: dict[date, date],
@@ -88,19 +102,19 @@ def _check_result(
     """Check one current result; True when its first publication was after its due day."""
     assert state.plan is not None
     pub = state.plan.publication
-    where = f"the result for target {tid!r} under task {task!r}"
+    task, tid = row["task"], row["id"]
+    where = (f"the result for target {tid!r} under task {task!r}" if key[0] != "directed" else
+             f"the result of directed check {key[1]} (target {tid!r})")
     _check_sets(pub, f, seq, where, row, outcomes)
     try:
         concluded = date.fromisoformat(B.iso_date(row.get("date"), "date"))
     except InputError:
         f.error(seq, "result", f"{where} has date {row.get('date')!r}, not YYYY-MM-DD")
         return False
-    if reveal_day is not None and concluded < reveal_day:
-        f.error(seq, "result", f"{where} is dated {concluded}, before the draw was revealed "
-                               f"({reveal_day}, seq {state.seed_seq}): no drawn target can "
-                               "have been inspected yet")
+    if floor[0] is not None and concluded < floor[0]:
+        f.error(seq, "result", f"{where} is dated {concluded}, {floor[1]}")
         return False
-    first = state.first_results[(task, tid)]
+    first = state.first_results[key]
     return _check_deadline(state, f, pub, where, seq, first, concluded, tz, deadlines)
 
 

@@ -33,7 +33,7 @@ from __future__ import annotations
 import datetime as _dt
 import os
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -44,11 +44,12 @@ from ..log.logfile import Checkpoint, check_chain, check_checkpoint, parse_log, 
 from ..log.merkle import MerkleTree
 from ..registry.inspectors import Inspectors
 from ..registry.targets import Targets
-from .commitment_checks import check_randomness, check_registries, check_versions
-from .replay import replay
+from .commitment_checks import check_randomness, check_registries, check_versions, registry_arg
+from .replay import Registries, replay
 from .report import GUARDED, Findings, Problem, Report
 from .result_checks import check_results, check_times
 from .state import CampaignState, read_state
+from .year_checks import check_year
 
 __all__ = ["Problem", "Report", "verify"]
 
@@ -138,23 +139,22 @@ def _checkpoint(checkpoint: Any) -> Checkpoint | None:
 
 def verify(
     path: str | os.PathLike[str],
-    targets: Targets,
-    inspectors: Inspectors,
+    targets: Targets | Sequence[Targets] | Mapping[str, Targets],
+    inspectors: Inspectors | Sequence[Inspectors] | Mapping[str, Inspectors],
     checkpoint: Any = None,
 ) -> Report:
-    """Replay the campaign log at ``path`` against the two registries; see the module docstring.
+    """Replay the campaign log at ``path`` against the registries; see the module docstring.
 
+    ``targets`` and ``inspectors`` are each one registry (every batch's), a list with one per
+    batch in order, or a mapping of fingerprint to registry (docs/spec.md §11.8); every batch
+    is replayed from its own snapshots and the history the log holds before it.
     ``checkpoint`` is a :class:`shuangsuiji.log.Checkpoint` (or the path of its JSON file)
     published earlier; with it a truncated, extended-from-a-rewrite or rewritten log is caught.
     Bad arguments (not a registry, an unreadable checkpoint file) raise InputError; everything
     wrong *in the log* is a problem in the report.
     """
-    if not isinstance(targets, Targets):
-        raise InputError(f"targets must be shuangsuiji.Targets, got {type(targets).__name__}")
-    if not isinstance(inspectors, Inspectors):
-        raise InputError(
-            f"inspectors must be shuangsuiji.Inspectors, got {type(inspectors).__name__}"
-        )
+    registry_arg("targets", targets)
+    registry_arg("inspectors", inspectors)
     f = Findings()
     summary: dict[str, Any] = {}
     loaded = load(path, checkpoint)
@@ -181,8 +181,8 @@ def verify(
 # -- the checks ------------------------------------------------------------------------------------
 def _check_campaign(
     state: CampaignState,
-    targets: Targets,
-    inspectors: Inspectors,
+    targets: Any,
+    inspectors: Any,
     f: Findings,
     summary: dict[str, Any],
 ) -> None:
@@ -191,8 +191,9 @@ def _check_campaign(
     plan = state.plan
     summary["plan"] = plan.name if plan is not None else None
     tz = _publication_tz(state)
-    registries_ok = _step(f, 0, "registries", check_registries, state, targets, inspectors, f,
-                          summary)
+    registries: list[Registries] = []
+    _step(f, 0, "registries", _collect, registries, check_registries, state, targets,
+          inspectors, f, summary)
     versions_ok = _step(f, 0, "algorithm versions", check_versions, state, f)
     _step(f, 0, "randomness", check_randomness, state, f, summary, tz)
     if state.seed_seq is not None and state.selection_seq is None:
@@ -201,12 +202,18 @@ def _check_campaign(
             "the seed was recorded but not the selection and assignment that follow it: the "
             "reveal was cut short; complete it with Campaign.reveal and the same seed",
         )
-    summary["drawn"] = len(state.drawn) if state.selection is not None else None
-    if plan is not None and registries_ok and versions_ok:
-        _step(f, state.selection_seq, "replay", replay, state, targets, inspectors, f, summary)
+    summary["drawn"] = state.drawn_count() if state.batches[0].selection is not None else None
+    if plan is not None and any(r is not None for r in registries) and versions_ok:
+        _step(f, state.selection_seq, "replay", replay, state, registries, f, summary)
     _step(f, None, "record times", check_times, state, f, tz)
+    _step(f, None, "directed checks", check_year, state, registries, f, summary)
     _step(f, None, "results", check_results, state, f, summary, tz)
     _step(f, None, "notices", _summarise_notices, state, summary)
+
+
+def _collect(out: list[Any], check: Any, *args: Any) -> None:
+    """Run ``check`` and keep what it returns in ``out``."""
+    out.extend(check(*args))
 
 
 def _step(f: Findings, seq: int | None, what: str, check: Any, *args: Any) -> bool:

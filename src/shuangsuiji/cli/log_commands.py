@@ -1,7 +1,8 @@
 """The commands that read a campaign log: ``shuangsuiji verify`` and ``shuangsuiji repair``.
 
 ``shuangsuiji verify LOG --targets T.csv --inspectors I.csv [--checkpoint C] [--id COL]``
-    Replays a campaign log against the two registries (:func:`shuangsuiji.verify`) and prints
+    Replays a campaign log against the two registries (for a year of several batches, repeat
+    ``--targets`` and ``--inspectors`` once per batch, in batch order, docs/spec.md §11.8) (:func:`shuangsuiji.verify`) and prints
     a readable report (``--json`` for JSON). Exit status: 0 when nothing was found, 1 when the
     log fails (an error) or the input cannot be read, 3 when there are only warnings (e.g. a
     result published after its deadline). Registries are CSV, or Parquet by the ``.parquet``
@@ -52,10 +53,12 @@ def add_verify_parser(sub: Any) -> None:
         ),
     )
     p.add_argument("log", metavar="LOG", help="the campaign log (.jsonl)")
-    p.add_argument("--targets", required=True, metavar="T.csv",
-                   help="the target registry as committed (CSV, or .parquet)")
-    p.add_argument("--inspectors", required=True, metavar="I.csv",
-                   help="the inspector registry as committed (CSV, or .parquet)")
+    p.add_argument("--targets", required=True, metavar="T.csv", action="append",
+                   help="the target registry as committed (CSV, or .parquet); for a year, "
+                        "once per batch in batch order (one file: every batch's)")
+    p.add_argument("--inspectors", required=True, metavar="I.csv", action="append",
+                   help="the inspector registry as committed (CSV, or .parquet); for a year, "
+                        "once per batch in batch order (one file: every batch's)")
     p.add_argument("--checkpoint", metavar="C.json",
                    help="a checkpoint published earlier (catches truncation and rewrites)")
     p.add_argument("--id", metavar="COL",
@@ -124,9 +127,11 @@ def _read(kind: str, path: str, id_column: str) -> Any:
 def cmd_verify(args: argparse.Namespace, out: TextIO) -> int:
     """``shuangsuiji verify``: print the report; the exit status says what it found."""
     target_id, inspector_id = committed_id_columns(args.log)
-    targets = _read("targets", args.targets, args.id or target_id)
-    inspectors = _read("inspectors", args.inspectors, args.inspector_id or inspector_id)
-    report = ss.verify(args.log, targets, inspectors, args.checkpoint)
+    targets = [_read("targets", f, args.id or target_id) for f in args.targets]
+    inspectors = [_read("inspectors", f, args.inspector_id or inspector_id)
+                  for f in args.inspectors]
+    report = ss.verify(args.log, targets[0] if len(targets) == 1 else targets,
+                       inspectors[0] if len(inspectors) == 1 else inspectors, args.checkpoint)
     if args.json:
         data = {
             "path": report.path,

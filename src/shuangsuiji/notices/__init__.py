@@ -21,6 +21,7 @@ or Markdown, with a redaction policy whose effect is recorded.
     n.content; n.redactions; n.write("out/"); n.to_dict()   # to_dict() is what a log records
     nt.render_all("out/", "task", sel.to_records(), targets=rows, visits=..., date=...)
     visits = nt.visits_from_assignment(assignment_records, inspector_rows, items=plan_dict)
+    nt.year_summary(batches=4, inspections=[{"id": ..., "kind": "random"}, ...], cap=2)
 
 Everything is a pure function of its arguments: the same inputs give the same bytes (the
 publication ``date`` is an input, never the clock). Inputs are plain records, so notices depend
@@ -37,6 +38,7 @@ from .labels import LANGS
 from .notice import FORMATS, Notice, plan_notice, render_all, result_notice, task_notice
 from .redaction import Redaction, RedactionPolicy, mask_name
 from .visits import visits_from_assignment
+from .year import YearSummary, year_summary
 
 __all__ = [
     "FORMATS",
@@ -44,10 +46,12 @@ __all__ = [
     "Notice",
     "Redaction",
     "RedactionPolicy",
+    "YearSummary",
     "mask_name",
     "plan_notice",
     "render_all",
     "result_notice",
     "task_notice",
     "visits_from_assignment",
+    "year_summary",
 ]

@@ -158,6 +158,14 @@ LABELS: Mapping[str, Mapping[str, str]] = {
             "决定了抽取结果，任何人均可据公开的计划、名录库和种子复核。"
         ),
         "note.result": "检查结果按抽查任务逐户公示。",
+        # the year summary (notices/year.py)
+        "year.title": "年度抽查汇总",
+        "year.batches": "批次",
+        "year.random": "随机抽查",
+        "year.directed": "定向检查（投诉举报、转办交办、监测发现）",
+        "year.times": "按被检查次数统计的企业数",
+        "year.times.row": "被检查 {n} 次",
+        "year.at_cap": "达到年度检查上限（{cap} 次）的企业",
     },
     "en": {
         "title.plan": "Inspection plan notice",
@@ -298,6 +306,14 @@ LABELS: Mapping[str, Mapping[str, str]] = {
             "draw. Anyone can re-check it from the published plan, registry and seed."
         ),
         "note.result": "Results are published per target and task.",
+        # the year summary (notices/year.py)
+        "year.title": "Year summary",
+        "year.batches": "Batches",
+        "year.random": "Random inspections",
+        "year.directed": "Directed checks (complaints, referrals, monitoring)",
+        "year.times": "Enterprises by number of inspections",
+        "year.times.row": "inspected {n} time(s)",
+        "year.at_cap": "Enterprises at the yearly cap of {cap}",
     },
 }
 
