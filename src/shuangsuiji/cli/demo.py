@@ -10,7 +10,9 @@ campaign in a folder (:mod:`.demo_year`).
 from __future__ import annotations
 
 import argparse
+import tempfile
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any, TextIO
 
 from .. import datasets
@@ -18,6 +20,7 @@ from ..plan.plan import Plan
 from ..randomness.seed import Seed
 from ..registry.targets import Targets
 from ..sampling.engine import draw, inclusion_probabilities
+from .demo_quarters import demo_quarters
 from .demo_teams import demo_teams
 from .demo_year import demo_year, year_skipped
 from .tables import LABELS, drawn_table, summary_table, task_table
@@ -85,10 +88,17 @@ def _demo_teams(
 
 
 def _demo_year(args: argparse.Namespace, out: TextIO) -> int:
-    """The demo's second part: the year as a campaign (:func:`.demo_year.demo_year`)."""
+    """The demo's second part: the year as a campaign (:func:`.demo_year.demo_year`), then the
+    year in four quarterly batches (:func:`.demo_quarters.demo_quarters`) in a subfolder."""
     if args.no_year:
         return 0
     if args.seed is not None:
         year_skipped(out, args.lang)
         return 0
-    return demo_year(out, lang=args.lang, size=args.size, folder=args.out)
+    base = Path(args.out) if args.out else Path(tempfile.mkdtemp(prefix="shuangsuiji-demo-"))
+    status = demo_year(out, lang=args.lang, size=args.size, folder=str(base))
+    if status != 0:
+        return status
+    quarters = base / "year-in-batches"
+    quarters.mkdir(exist_ok=True)
+    return demo_quarters(out, lang=args.lang, size=args.size, folder=quarters)
