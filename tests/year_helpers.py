@@ -6,6 +6,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from hypothesis import strategies as st
+
+import shuangsuiji as ss
+from shuangsuiji import strategies as sst
+from shuangsuiji.sampling.burden import Burden, Inspection, burden_of
+
 DEPTS = ["市场监管局", "生态环境局"]
 DAY = dt.date(2026, 7, 1)
 
@@ -75,3 +81,83 @@ def batch_two(n: int = 24) -> dict[str, Any]:
         "horizon": DAY - dt.timedelta(days=800),
         "history": history(rows),
     }
+
+
+# -- random instances ------------------------------------------------------------------------------
+@st.composite
+def year_rules(draw: st.DrawFn, full: bool = False) -> dict[str, Any]:
+    """Year rules in the published form; always the two departments, at least one rule (all
+    three when ``full``)."""
+    rules: dict[str, Any] = {"departments": DEPTS}
+    if full or draw(st.booleans()):
+        rules["cap"] = {
+            "per_year": draw(st.integers(1, 3)),
+            "scope": draw(st.sampled_from(["all", "department"])),
+            "directed": draw(st.booleans()),
+        }
+    if full or draw(st.booleans()):
+        factor = draw(st.sampled_from([0.0, 0.25, 0.5, 1 / 3, 1.0]))
+        rules["spread"] = {"days": draw(st.integers(1, 400)), "factor": factor}
+        if factor < 1 and draw(st.booleans()):
+            values = draw(st.lists(st.sampled_from("ABCD"), min_size=1, max_size=2, unique=True))
+            rules["spread"]["except"] = {"column": "credit", "values": values}
+    if full or draw(st.booleans()) or len(rules) == 1:
+        years = draw(st.integers(1, 3))
+        if draw(st.booleans()):
+            rules["coverage"] = {"years": years, "certain": True}
+        else:
+            rules["coverage"] = {"years": years, "factor": draw(st.sampled_from([1, 2, 4.5]))}
+    return rules
+
+
+@st.composite
+def histories(
+    draw: st.DrawFn, ids: list[str], day: dt.date, future: bool = True
+) -> list[dict[str, Any]]:
+    """Inspections of the registry's IDs and of one that left it, before ``day`` or (when
+    ``future``) a few after it, as ``burden_of`` takes them and ``ss.draw`` refuses them."""
+    row = st.fixed_dictionaries(
+        {
+            "id": st.sampled_from([*ids, "GONE-0001"]),
+            "date": st.integers(-20 if future else 0, 4 * 366).map(lambda k: day - dt.timedelta(days=k)),
+            "kind": st.sampled_from(["random", "directed", "prior"]),
+            "departments": st.lists(st.sampled_from(DEPTS), max_size=2, unique=True),
+        }
+    )
+    size = draw(st.integers(0, 40))
+    return draw(st.lists(row, min_size=size, max_size=size))
+
+
+@st.composite
+def instances(
+    draw: st.DrawFn, full: bool = False, future: bool = True, **plan_options: Any
+) -> dict[str, Any]:
+    """A registry, a plan with year rules (all three rules when ``full``), a batch day, a
+    horizon, a history (see :func:`histories`) and a seed."""
+    rows = draw(sst.records(max_size=20))
+    targets = ss.Targets.from_records(rows)
+    plan = draw(sst.plan_dicts(targets, max_tasks=2, **plan_options))
+    for t in plan["tasks"]:
+        t["department"] = draw(st.sampled_from(DEPTS))
+    plan["year"] = draw(year_rules(full))
+    day = draw(st.dates(dt.date(2026, 1, 1), dt.date(2028, 12, 31)))
+    back = st.sampled_from([1096, 1827]) if full else st.one_of(
+        st.sampled_from([0, 366, 731, 1096, 1827]), st.integers(0, 5 * 366))
+    return {
+        "rows": rows,
+        "plan": plan,
+        "day": day,
+        "horizon": day - dt.timedelta(days=draw(back)),
+        "history": draw(histories([str(r["id"]) for r in rows], day, future)),
+        "seed": draw(sst.seeds()),
+    }
+
+
+def lib_burden(x: dict[str, Any]) -> tuple[ss.Plan, ss.Targets, Burden]:
+    plan = ss.Plan.from_dict(x["plan"])
+    targets = ss.Targets.from_records(x["rows"])
+    insp = [Inspection(h["id"], h["date"], tuple(h["departments"]), h["kind"]) for h in x["history"]]
+    assert plan.year is not None
+    return plan, targets, burden_of(plan.year, plan, targets, insp, x["day"], x["horizon"])
+
+
