@@ -286,8 +286,8 @@ def measure_memory(n: int) -> dict[str, Any]:
 PHASES = [
     ("shuangsuiji.sampling.task_design", "eligible_rows", "grouping: eligible rows"),
     ("shuangsuiji.sampling.task_design", "cells_of", "grouping: cells (factorize, count)"),
-    ("shuangsuiji.sampling.task_design", "class_groups", "grouping: risk class -> weight group per cell"),
-    ("shuangsuiji.sampling.task_design", "unit_weights", "grouping: numeric weight column"),
+    ("shuangsuiji.sampling.weights", "class_groups", "grouping: risk class -> weight group per cell"),
+    ("shuangsuiji.sampling.weights", "unit_weights", "grouping: numeric weight column"),
     ("shuangsuiji.sampling.pips_design", "pips_table", "pi: capping, exact sums (per cell and group)"),
     ("shuangsuiji.sampling.pips_design", "quantize_table", "pi: grid values, deficits"),
     ("shuangsuiji.sampling.pips_design", "_receivers", "pi: deficit receivers (smallest ID)"),

@@ -13,7 +13,14 @@ from .log import Checkpoint
 from .plan import Plan, Publication, Task
 from .randomness import Randomness, Seed
 from .registry import Inspectors, Targets
-from .sampling import ALGORITHM, InclusionProbabilities, Selection, draw, inclusion_probabilities
+from .sampling import (
+    ALGORITHM,
+    InclusionProbabilities,
+    Inspection,
+    Selection,
+    draw,
+    inclusion_probabilities,
+)
 from .teams import ALGORITHM as ASSIGN_ALGORITHM
 from .teams import Assignment, assign
 
@@ -26,6 +33,7 @@ __all__ = [
     "InclusionProbabilities",
     "InfeasibleError",
     "InputError",
+    "Inspection",
     "Inspectors",
     "LogError",
     "Plan",

@@ -21,7 +21,7 @@ from ..plan.plan import Task
 from .sizes import SizeDist, allocate, decimal_rate, rate_size
 from .strata import Cells
 
-__all__ = ["Cell", "cell_methods", "cell_sizes", "dist_key", "size_values"]
+__all__ = ["Cell", "Sizes", "cell_methods", "cell_sizes", "dist_key", "size_values"]
 
 Sizes = list[tuple[SizeDist, float | None]]  # per cell: its size, and the rate that set it
 
@@ -40,6 +40,9 @@ class Cell:
     method: str  # "census" | "none" | "srs" | "pips"
     size: SizeDist
     rate: float | None = None
+    # units drawn with certainty in addition to the size rule's n, included in ``size``
+    # (a batch's burden under coverage ``certain``, spec §11.4)
+    certain: int = 0
 
 
 def size_values(specs: list[Cell]) -> dict[str, npt.NDArray[Any]]:

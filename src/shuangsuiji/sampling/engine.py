@@ -32,6 +32,7 @@ from ..plan.plan import Plan, as_plan
 from ..randomness.seed import Seed
 from ..registry.fingerprint import id_order
 from ..registry.targets import Targets
+from .burden import Burden
 from .selection import InclusionProbabilities, Selection, StratumSummary
 from .task_design import plan_designs
 from .task_draw import draw_task
@@ -42,22 +43,29 @@ ALGORITHM = "shuangsuiji-draw/1"
 
 
 def stratum_summaries(
-    plan: Plan | Mapping[str, Any], targets: Targets
+    plan: Plan | Mapping[str, Any], targets: Targets, *, burden: Burden | None = None
 ) -> tuple[StratumSummary, ...]:
     """The per-stratum π summary, as ``inclusion_probabilities(plan, targets).strata``.
 
     For the commitment and its replay, which publish only the summary: it skips ordering every
     eligible ID, the bulk of the per-unit table's cost at national scale.
     """
-    return tuple(s for td in plan_designs(as_plan(plan), targets) for s in td.summaries())
+    designs = plan_designs(as_plan(plan), targets, burden)
+    return tuple(s for td in designs for s in td.summaries())
 
 
 def inclusion_probabilities(
-    plan: Plan | Mapping[str, Any], targets: Targets
+    plan: Plan | Mapping[str, Any], targets: Targets, *, burden: Burden | None = None
 ) -> InclusionProbabilities:
-    """π of every eligible target under every task: publishable before the seed exists."""
+    """π of every eligible target under every task: publishable before the seed exists.
+
+    ``burden`` (:func:`.burden.burden_of`) applies a batch's year rules (docs/spec.md §11.4):
+    the cap and a factor 0 remove targets, and with a spread or a coverage every non-census
+    cell is πps with weight base × factor, certain units at π = 1 in addition to n. Without
+    it, the plan is drawn as §5–6 say, whatever year rules it holds.
+    """
     p = as_plan(plan)
-    designs = plan_designs(p, targets)
+    designs = plan_designs(p, targets, burden)
     t_idx, strata, id_parts, pis = [], [], [], []
     summaries: list[StratumSummary] = []
     for ti, td in enumerate(designs):
@@ -85,16 +93,19 @@ def inclusion_probabilities(
     )
 
 
-def draw(plan: Plan | Mapping[str, Any], targets: Targets, seed: Seed) -> Selection:
+def draw(
+    plan: Plan | Mapping[str, Any], targets: Targets, seed: Seed, *, burden: Burden | None = None
+) -> Selection:
     """Draw every task of ``plan`` from ``targets`` with ``seed``: a pure, replayable function.
 
-    The result depends only on (seed, plan, registry contents): not on row order, platform,
-    thread count or library internals (docs/spec.md §6).
+    The result depends only on (seed, plan, registry contents, and the burden when given: see
+    :func:`inclusion_probabilities`): not on row order, platform, thread count or library
+    internals (docs/spec.md §6, §11.4).
     """
     p = as_plan(plan)
     if not isinstance(seed, Seed):
         raise InputError(f"seed must be a shuangsuiji.Seed, got {type(seed).__name__}")
-    designs = plan_designs(p, targets)
+    designs = plan_designs(p, targets, burden)
     t_idx, strata, rows, pis, hs = [], [], [], [], []
     summaries: list[StratumSummary] = []
     for ti, td in enumerate(designs):

@@ -72,12 +72,14 @@ def _risk_designs(
     """``(which, n, π)`` under the low, then the high size of every cell (``pips(n)``).
 
     Cells of other methods get n = 0, as do fixed-size cells under the high size (they have no
-    second design). A :class:`.capping.CellError` becomes an InputError naming the stratum.
+    second design). The units a burden makes certain are not part of n (spec §11.4: they are
+    drawn in addition). A :class:`.capping.CellError` becomes an InputError naming the stratum.
     """
     fixed = sv["fixed"]
     is_pips = np.array([c.method == "pips" for c in specs], bool)
+    extra = np.array([c.certain for c in specs], np.int64)
     for which in ("low", "high"):
-        n = np.where(is_pips & (~fixed if which == "high" else True), sv[which], 0)
+        n = np.where(is_pips & (~fixed if which == "high" else True), sv[which] - extra, 0)
         try:
             pi = pips(n)
         except CellError as exc:
@@ -95,8 +97,14 @@ def grouped_pips(
     w: npt.NDArray[np.float64],
     count: npt.NDArray[np.intp],
     specs: list[Cell],
+    certain: npt.NDArray[np.bool_] | None = None,
 ) -> Units:
-    """π and q of every (cell, group) at once (:func:`.capping.pips_table`), deficits placed."""
+    """π and q of every (cell, group) at once (:func:`.capping.pips_table`), deficits placed.
+
+    ``certain`` (cell × group) marks the groups a burden draws with certainty in addition to n
+    (spec §11.4): their weight is 0 in ``w``, so the πps part gives them q = 0; they are stated
+    π = 1 and drawn outright.
+    """
     ncell, ngroup = count.shape
     sv = size_values(specs)
     wt = np.broadcast_to(w, (ncell, ngroup))
@@ -105,7 +113,8 @@ def grouped_pips(
     designs = _risk_designs(task, cells, specs, sv, lambda n: pips_table(wt, count, n))
     for which, n, pi in designs:
         q, own[which] = _grouped_grid(targets, cells, group, count, n, pi)
-        tables[which] = (q.reshape(-1), (pi >= 1.0).reshape(-1))
+        flags = pi >= 1.0 if certain is None else (pi >= 1.0) | certain
+        tables[which] = (q.reshape(-1), flags.reshape(-1))
     q_low, c_low = tables["low"]
     q_high, c_high = tables["high"]
     f, fixed = sv["p_high"], sv["fixed"]
@@ -115,6 +124,8 @@ def grouped_pips(
         f[:, None],
         fixed[:, None],
     ).reshape(-1)
+    if certain is not None:
+        pi_tab[certain.reshape(-1)] = 1.0  # exactly 1 under either size, not a mix of two
     exc_pos, e_q_low, e_q_high = _own_values(group, own, q_low, q_high)
     gc = group[exc_pos] // ngroup
     e_pi = _mix(
@@ -186,10 +197,18 @@ def _own_values(
 
 
 def unit_pips(
-    task: Task, targets: Targets, cells: Cells, w: npt.NDArray[np.float64], specs: list[Cell]
+    task: Task,
+    targets: Targets,
+    cells: Cells,
+    w: npt.NDArray[np.float64],
+    specs: list[Cell],
+    certain: npt.NDArray[np.bool_] | None = None,
 ) -> Units:
     """π and q unit by unit, every cell at once (a numeric weight column: few units share a
-    weight), with :func:`.capping.pips_units` and :func:`.grid.quantize_units`."""
+    weight), with :func:`.capping.pips_units` and :func:`.grid.quantize_units`.
+
+    ``certain`` marks the units a burden draws with certainty in addition to n (weight 0 in
+    ``w``; stated π = 1, spec §11.4)."""
     ncell = len(cells)
     code = cells.code
     sv = size_values(specs)
@@ -209,8 +228,10 @@ def unit_pips(
             at_c = np.flatnonzero(code == c)
             ids = MemberIds(targets.id_bytes, cells.rows[at_c])
             q[at_c] = quantize(pi[at_c], int(n[c]), ids)
-        tables[which] = (q, pi >= 1.0)
+        tables[which] = (q, pi >= 1.0 if certain is None else (pi >= 1.0) | certain)
     q_low, c_low = tables["low"]
     q_high, c_high = tables["high"]
     pi_all = _mix(_stated(q_low, c_low), _stated(q_high, c_high), sv["p_high"][code], fixed[code])
+    if certain is not None:
+        pi_all[certain] = 1.0
     return Units(code, 1, True, pi_all, q_low, q_high, c_low, c_high)

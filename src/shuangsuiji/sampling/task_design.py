@@ -10,7 +10,6 @@ publishes and what :func:`.task_draw.draw_task` draws from.
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import NamedTuple
 
 import attrs
 import numpy as np
@@ -19,12 +18,14 @@ import numpy.typing as npt
 from ..errors import InputError
 from ..plan.plan import Plan, Task
 from ..registry.targets import Targets
-from .cell_sizes import Cell, cell_methods, cell_sizes, dist_key, size_values
+from .burden import Burden
+from .cell_sizes import Cell, Sizes, cell_methods, cell_sizes, dist_key, size_values
 from .pips_design import grouped_pips, unit_pips
 from .selection import StratumSummary
-from .sizes import decimal_rate
-from .strata import Cells, cells_of, class_groups, eligible_rows, unit_weights
+from .sizes import SizeDist, decimal_rate
+from .strata import Cells, cells_of, eligible_rows
 from .units import Units
+from .weights import Groups, unit_groups
 
 __all__ = ["TaskDesign", "design_task", "plan_designs"]
 
@@ -61,20 +62,6 @@ class TaskDesign:
         ]
 
 
-class _Groups(NamedTuple):
-    """A task's units grouped for π: ``group[i]`` is unit i's entry ``cell * ngroup + g``;
-    ``counts`` the units per entry and ``values`` the entries' class weights (class weights),
-    ``w_units`` each unit's weight (a numeric weight column); ``caps`` per cell, the units that
-    can be drawn (positive weight)."""
-
-    group: npt.NDArray[np.intp]
-    ngroup: int
-    caps: list[int]
-    counts: npt.NDArray[np.intp] | None = None
-    values: npt.NDArray[np.float64] | None = None
-    w_units: npt.NDArray[np.float64] | None = None
-
-
 def _is_pips(task: Task) -> bool:
     """Whether the task draws πps: risk weights (by class or a column), unless a census."""
     risk = task.risk
@@ -83,24 +70,6 @@ def _is_pips(task: Task) -> bool:
         and risk.mode in ("weights", "column")
         and (task.size is None or task.size.mode != "census")
     )
-
-
-def _groups(task: Task, targets: Targets, cells: Cells, pips_mode: bool) -> _Groups:
-    """Units grouped by cell and, under class weights, by the weight of their class."""
-    ncell = len(cells)
-    risk = task.risk
-    if pips_mode and risk is not None and risk.mode == "weights":
-        group, values, count = class_groups(
-            task, targets, cells, "risk.weights", dict(risk.weights)
-        )
-        ngroup = values.size
-        caps = count.reshape(ncell, ngroup)[:, values > 0].sum(axis=1).tolist()
-        return _Groups(group, ngroup, caps, count, values)
-    if pips_mode:
-        w_units = unit_weights(task, targets, cells.rows)
-        caps = np.bincount(cells.code, weights=w_units > 0, minlength=ncell).astype(int).tolist()
-        return _Groups(cells.code, 1, caps, w_units=w_units)
-    return _Groups(cells.code, 1, cells.counts.tolist(), cells.counts)
 
 
 def _srs_pi(specs: list[Cell]) -> npt.NDArray[np.float64]:
@@ -160,30 +129,88 @@ def _check_general_cap(
         )
 
 
-def design_task(task: Task, targets: Targets, general_max_rate: float) -> TaskDesign:
-    """One task's cells, sizes, designs and π (no seed). Raises InputError for data errors."""
-    rows = eligible_rows(task, targets)
-    cells = cells_of(task, targets, rows)
+def _certain_counts(task: Task, cells: Cells, g: Groups, sizes: Sizes) -> npt.NDArray[np.intp]:
+    """Per cell, the units drawn with certainty in addition to its size (spec §11.4): none in a
+    cell the task leaves alone (rate 0, or a per-stratum size of 0)."""
     ncell = len(cells)
-    pips_mode = _is_pips(task)
-    g = _groups(task, targets, cells, pips_mode)
+    if g.certain is None:
+        return np.zeros(ncell, np.intp)
+    if g.w_units is not None:
+        out = np.bincount(cells.code[g.certain], minlength=ncell).astype(np.intp)
+    else:
+        assert g.counts is not None
+        out = g.counts.reshape(ncell, g.ngroup)[:, g.certain].sum(axis=1).astype(np.intp)
+    per_stratum = task.size is not None and task.size.mode == "per_stratum"
+    alone = [rate == 0 or (per_stratum and dist.high == 0) for dist, rate in sizes]
+    out[np.asarray(alone, bool)] = 0
+    return out
+
+
+def _with_certain(sizes: Sizes, certain: npt.NDArray[np.intp]) -> Sizes:
+    """Sizes with each cell's certain units added (they are drawn in addition to n)."""
+    if not certain.any():
+        return sizes
+    return [
+        (SizeDist(d.low + c, d.high + c, d.p_high) if c else d, rate)
+        for (d, rate), c in zip(sizes, certain.tolist())
+    ]
+
+
+def _pips_units(task: Task, targets: Targets, cells: Cells, g: Groups, specs: list[Cell]) -> Units:
+    """π and q of a πps task's units, the burden's certain units at π = 1 (q = 0)."""
+    ncell = len(cells)
+    live = np.array([c.certain > 0 for c in specs], bool)
+    if g.w_units is None:
+        assert g.counts is not None and g.values is not None
+        certain = None
+        if g.certain is not None and live.any():
+            certain = g.certain[None, :] & live[:, None]
+        return grouped_pips(
+            task,
+            targets,
+            cells,
+            g.group,
+            g.values,
+            g.counts.reshape(ncell, g.ngroup),
+            specs,
+            certain,
+        )
+    unit_certain = None
+    if g.certain is not None and live.any():
+        unit_certain = g.certain & live[cells.code]
+    return unit_pips(task, targets, cells, g.w_units, specs, unit_certain)
+
+
+def _is_census(task: Task) -> bool:
+    return task.size is not None and task.size.mode == "census"
+
+
+def design_task(
+    task: Task, targets: Targets, general_max_rate: float, burden: Burden | None = None
+) -> TaskDesign:
+    """One task's cells, sizes, designs and π (no seed), under a batch's burden if given
+    (spec §11.4). Raises InputError for data errors."""
+    rows = eligible_rows(task, targets)
+    if burden is not None:
+        rows = burden.keep(task, rows)
+    cells = cells_of(task, targets, rows)
+    pips_mode = _is_pips(task) or (burden is not None and burden.pips and not _is_census(task))
+    g = unit_groups(task, targets, cells, pips_mode, burden)
     sizes = cell_sizes(task, cells, g.caps)
+    certain = _certain_counts(task, cells, g, sizes)
+    sizes = _with_certain(sizes, certain)
     pops = cells.counts.tolist()
     methods = cell_methods(sizes, pops, pips_mode)
+    cert = certain.tolist()
     specs = [
-        Cell(cells.labels[c], pops[c], methods[c], dist, rate)
+        Cell(cells.labels[c], pops[c], methods[c], dist, rate, cert[c])
         for c, (dist, rate) in enumerate(sizes)
     ]
     units: Units
     if not pips_mode:
         units = Units(g.group, 1, False, _srs_pi(specs))
-    elif g.w_units is None:
-        assert g.counts is not None and g.values is not None
-        units = grouped_pips(
-            task, targets, cells, g.group, g.values, g.counts.reshape(ncell, g.ngroup), specs
-        )
     else:
-        units = unit_pips(task, targets, cells, g.w_units, specs)
+        units = _pips_units(task, targets, cells, g, specs)
     pi_min, pi_max = _pi_range(cells, units, g.counts)
     design = TaskDesign(task, int(rows.size), cells, tuple(specs), units, pi_min, pi_max)
     if task.kind == "general" and rows.size:
@@ -191,8 +218,27 @@ def design_task(task: Task, targets: Targets, general_max_rate: float) -> TaskDe
     return design
 
 
-def plan_designs(plan: Plan, targets: Targets) -> list[TaskDesign]:
-    """Every task's cells, sizes and π (no seed). Raises InputError for data-dependent errors."""
+def plan_designs(plan: Plan, targets: Targets, burden: Burden | None = None) -> list[TaskDesign]:
+    """Every task's cells, sizes and π (no seed), under a batch's burden if given. Raises
+    InputError for data-dependent errors, and for a burden of another snapshot or year."""
     if not isinstance(targets, Targets):
         raise InputError(f"targets must be shuangsuiji.Targets, got {type(targets).__name__}")
-    return [design_task(t, targets, plan.general_max_rate) for t in plan.tasks]
+    if burden is not None:
+        _check_burden(plan, targets, burden)
+    return [design_task(t, targets, plan.general_max_rate, burden) for t in plan.tasks]
+
+
+def _check_burden(plan: Plan, targets: Targets, burden: Burden) -> None:
+    if not isinstance(burden, Burden):
+        raise InputError(f"burden must be a Burden (burden_of), got {type(burden).__name__}")
+    same = burden.id_bytes is targets.id_bytes or (
+        burden.id_bytes.shape == targets.id_bytes.shape
+        and bool(np.array_equal(burden.id_bytes, targets.id_bytes))
+    )
+    if not same:
+        raise InputError(
+            "burden: computed for another registry snapshot (its IDs are not these targets' "
+            "IDs in this order); compute it with burden_of from these targets"
+        )
+    if plan.year is not None and plan.year != burden.rules:
+        raise InputError("burden: computed under other year rules than the plan's 'year'")
