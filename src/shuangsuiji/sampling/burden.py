@@ -167,8 +167,10 @@ class Burden:
 
     def summary(self, plan: Plan, targets: Targets) -> list[dict[str, Any]]:
         """Per task, over the rows its ``where`` and cool-off admit: ``eligible`` (those rows),
-        ``capped`` (excluded by the cap), and among the others ``spared`` (weight lowered by the
-        spread, factor 0 included), ``overdue`` (coverage) and ``certain``."""
+        ``capped`` (excluded by the cap), and among the others ``spared`` (inspected within the
+        spread's window, not excepted; factor 0 included), ``overdue`` (coverage) and
+        ``certain`` (the burden's certainty: a task's zero class weight or a cell it leaves
+        alone may still keep such a row undrawn, spec §11.4 steps 7–8)."""
         out = []
         for task in plan.tasks:
             rows = eligible_rows(task, targets)
