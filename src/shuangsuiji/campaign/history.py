@@ -5,8 +5,8 @@
   (committed in the first commitment), random visits (one per batch and drawn target, on the
   day of the batch's seed record) and directed checks (on their date).
 - :func:`batch_burden`: the burden of a batch (eligibility, weights, spec §11.4) from that
-  history. **Wiring point**: until ``sampling.burden`` lands it is None, and every batch draws
-  as today; :func:`batch_strata` and :func:`batch_draw` pass it to the engine.
+  history (:func:`shuangsuiji.sampling.burden.burden_of`); :func:`batch_strata` and
+  :func:`batch_draw` pass it to the engine.
 - :func:`batch_assign`: ``assign`` for a batch, with the rotation history (the committed
   inputs and this year's teams) and the officers' remaining yearly visits (``officer_cap``).
 
@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as _dt
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from typing import Any, Literal
+from typing import Any
 
 import attrs
 import numpy as np
@@ -30,13 +30,13 @@ from ..plan.plan import Plan
 from ..randomness.seed import Seed
 from ..registry.inspectors import Inspectors
 from ..registry.targets import Targets
+from ..sampling.burden import Burden, Inspection, burden_of
 from ..sampling.engine import draw, stratum_summaries
 from ..sampling.selection import Selection, StratumSummary
 from .assign_step import run_assign
 from .state import Batch, CampaignState, task_departments
 
 __all__ = [
-    "Inspection",
     "batch_assign",
     "batch_burden",
     "batch_day",
@@ -51,21 +51,6 @@ __all__ = [
     "rotation_history",
     "year_inspectors",
 ]
-
-Kind = Literal["random", "directed", "prior"]
-
-
-@attrs.frozen
-class Inspection:
-    """One inspection of the history (YEAR_DESIGN "Inspections"): the enterprise ``id``, the
-    ``day``, the ``departments`` that made it, and its ``kind``. The same fields as
-    ``sampling.burden.Inspection``, which replaces this class once it lands."""
-
-    id: str
-    day: _dt.date
-    departments: tuple[str, ...]
-    kind: Kind
-
 
 def _tz(state: CampaignState) -> _dt.tzinfo | None:
     return None if state.plan is None else state.plan.publication.tz
@@ -130,38 +115,35 @@ def inspections_before(state: CampaignState, seq: int) -> list[Inspection]:
 # -- the draw of a batch ---------------------------------------------------------------------
 def batch_burden(
     state: CampaignState, plan: Plan, targets: Targets, seq: int, day: _dt.date | None
-) -> Any | None:
+) -> Burden | None:
     """The burden of the batch committed at record ``seq`` on ``day`` (spec §11.4):
     ``burden_of(state.plan.year, plan, targets, inspections_before(state, seq), day,
     horizon(state))`` when the year has rules.
 
-    Wiring point: ``sampling.burden`` is built in parallel; until it is merged this returns
-    None and every batch is drawn as a single campaign is (no cap, spread or coverage)."""
-    del state, plan, targets, seq, day
-    return None
-
-
-def burden_body(burden: Any | None) -> Any:
-    """The ``burden`` member of a ``batch`` record: the burden's per-task counts (capped,
-    spared, overdue), or null when no burden applies (see :func:`batch_burden`)."""
-    if burden is None:
+    None when the year has no rules (or the batch day cannot be read: the time check reports
+    that): the batch is then drawn as a single campaign is."""
+    rules = None if state.plan is None else state.plan.year
+    if rules is None or day is None:
         return None
-    summary = getattr(burden, "summary", None)
-    return summary() if callable(summary) else None
+    start = horizon(state) or day
+    return burden_of(rules, plan, targets, inspections_before(state, seq), day, min(start, day))
 
 
-def batch_strata(plan: Plan, targets: Targets, burden: Any | None) -> list[StratumSummary]:
+def burden_body(burden: Burden | None, plan: Plan, targets: Targets) -> Any:
+    """The ``burden`` member of a ``batch`` record: the burden's per-task counts (eligible,
+    capped, spared, overdue, certain), or null when no burden applies (see
+    :func:`batch_burden`)."""
+    return None if burden is None else burden.summary(plan, targets)
+
+
+def batch_strata(plan: Plan, targets: Targets, burden: Burden | None) -> list[StratumSummary]:
     """The π summary of a batch, before its seed (``stratum_summaries`` with its burden)."""
-    if burden is None:
-        return list(stratum_summaries(plan, targets))
-    return list(stratum_summaries(plan, targets, burden=burden))  # type: ignore[call-arg]
+    return list(stratum_summaries(plan, targets, burden=burden))
 
 
-def batch_draw(plan: Plan, targets: Targets, seed: Seed, burden: Any | None) -> Selection:
+def batch_draw(plan: Plan, targets: Targets, seed: Seed, burden: Burden | None) -> Selection:
     """The draw of a batch (``draw`` with its burden)."""
-    if burden is None:
-        return draw(plan, targets, seed)
-    return draw(plan, targets, seed, burden=burden)  # type: ignore[call-arg]
+    return draw(plan, targets, seed, burden=burden)
 
 
 # -- the assignment of a batch ---------------------------------------------------------------

@@ -69,9 +69,9 @@ def _replay_batch(
     pi_body = B.strata_body(strata, drawn=False)
     _compare_strata(b.seq, _name(b, "committed π summary"), b.body.get("inclusion_probabilities"),
                     pi_body, f)
-    if b.number > 1 and b.body.get("burden") != burden_body(burden):
+    if b.number > 1 and b.body.get("burden") != burden_body(burden, b.plan, targets):
         f.error(b.seq, "replay", f"batch {b.number}'s burden is {b.body.get('burden')!r} in the "
-                                 f"log, {burden_body(burden)!r} in the replay")
+                                 f"log, {burden_body(burden, b.plan, targets)!r} in the replay")
     replayed = ["π summary"]
     if sel is not None and b.selection is not None and b.selection_seq is not None:
         _replay_selection(b, sel, f)

@@ -105,7 +105,7 @@ def batch_body(
         "randomness": randomness.to_dict(),
         "inclusion_probabilities": B.strata_body(strata, drawn=False),
         "assignment_inputs": assignment_inputs(history, recusals),
-        "burden": burden_body(burden),
+        "burden": burden_body(burden, plan, targets),
     }
 
 
