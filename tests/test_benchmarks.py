@@ -30,6 +30,7 @@ HEADERS = {
     "draw.py": "| what | N | seconds | ss.draw / this | target |",
     "log.py": "| step | seconds |",
     "verify.py": "| N | drawn | results | `ss.draw` | `ss.verify` | verify / draw |",
+    "year.py": "| step | N | drawn | seconds | × single |",
 }
 
 

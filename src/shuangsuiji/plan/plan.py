@@ -35,6 +35,7 @@ __all__ = [
     "Task",
     "Team",
     "as_plan",
+    "check_year_departments",
 ]
 
 DEFAULT_GENERAL_MAX_RATE = 0.10
@@ -275,7 +276,7 @@ class Plan:
         publication = Publication.from_dict(d.get("publication", {}))
         year = YearRules.from_dict(d["year"]) if "year" in d else None
         if year is not None:
-            _check_departments(tasks, year)
+            check_year_departments(tasks, year)
         return cls(name=name, tasks=tasks, general_max_rate=cap, publication=publication, year=year)
 
     def to_dict(self) -> dict[str, Any]:
@@ -303,7 +304,7 @@ class Plan:
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=2)
 
 
-def _check_departments(tasks: Sequence[Task], rules: YearRules) -> None:
+def check_year_departments(tasks: Sequence[Task], rules: YearRules) -> None:
     """Every department a task names (its own and its team's) is one of the year's; under a
     per-department cap every task names its initiating department."""
     known = set(rules.departments)

@@ -33,7 +33,7 @@ import numpy.typing as npt
 
 from .._util.arrays import readonly
 from ..errors import InputError
-from ..plan.plan import Plan, Task
+from ..plan.plan import Plan, Task, check_year_departments
 from ..plan.year import YearRules
 from ..randomness.prn import id_bytes_array
 from ..registry.fingerprint import id_order
@@ -327,24 +327,6 @@ def _levels(
     return np.asarray(levels, np.float64), index[code]
 
 
-def _check_plan(rules: YearRules, plan: Plan) -> None:
-    """Every task's departments are the year's; under a per-department cap each task names its
-    own (the checks Plan.from_dict makes when the plan carries the rules itself)."""
-    known = set(rules.departments)
-    for t in plan.tasks:
-        for d in t.departments:
-            if known and d not in known:
-                raise InputError(
-                    f"task {t.name!r}, key 'department': {d!r} is not one of the year's "
-                    f"departments {list(rules.departments)}"
-                )
-        if rules.cap is not None and rules.cap.scope == "department" and t.department is None:
-            raise InputError(
-                f"task {t.name!r}, key 'department': missing; under a per-department cap every "
-                "task names the department that draws it"
-            )
-
-
 def _check_day(value: Any, what: str) -> _dt.date:
     if isinstance(value, _dt.datetime) or not isinstance(value, _dt.date):
         raise InputError(f"{what}: expected a datetime.date, got {value!r}")
@@ -375,7 +357,7 @@ def burden_of(
     horizon = _check_day(horizon, "the horizon")
     if horizon > day:
         raise InputError(f"the horizon {horizon.isoformat()} is after the batch day {day}")
-    _check_plan(rules, plan)
+    check_year_departments(plan.tasks, rules)
     h = _history(inspections, targets)
     spared = _spared(rules, targets, h, day)
     overdue, in_force = _overdue(rules, h, day, horizon, len(targets))
