@@ -82,6 +82,10 @@ def horizon(state: CampaignState) -> _dt.date | None:
 def random_inspections(state: CampaignState, batch: Batch) -> list[Inspection]:
     """The random visits of a revealed ``batch``: one per drawn target, on its seed's day,
     by the departments of the tasks that drew it."""
+    key = (batch.seed_seq, batch.selection_seq, len(batch.drawn_by_id))
+    if batch.visits is not None and batch.visits[0] == key:
+        cached: list[Inspection] = batch.visits[1]
+        return cached
     day = record_day(state, batch.seed_seq)
     if day is None or batch.plan is None:
         return []
@@ -90,6 +94,7 @@ def random_inspections(state: CampaignState, batch: Batch) -> list[Inspection]:
     for tid, names in batch.drawn_by_id.items():
         deps = sorted({d for n in names if n in tasks for d in task_departments(tasks[n])})
         out.append(Inspection(tid, day, tuple(deps), "random"))
+    batch.visits = (key, out)
     return out
 
 

@@ -58,6 +58,9 @@ class Batch:
     assignment_seq: int | None = None
     drawn: dict[tuple[str, str], int] = attrs.field(factory=dict)
     drawn_by_id: dict[str, list[str]] = attrs.field(factory=dict)  # target ID -> its tasks
+    # the batch's random visits as history, built once per reveal (campaign.history): every
+    # later batch, and verify for each of them, reads them again
+    visits: Any = attrs.field(default=None, eq=False, repr=False)
 
     @property
     def revealed(self) -> bool:
