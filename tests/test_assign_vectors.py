@@ -5,30 +5,21 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import ref_assign as RA
+from spec_text import SPEC, markdown_table
 
 import shuangsuiji as ss
 from shuangsuiji.randomness.prn import prn_key
 from shuangsuiji.teams.seat_rankings import NS_OFFICERS, Streams, seat_label
 
-SPEC = (Path(__file__).resolve().parents[1] / "docs" / "spec.md").read_text(encoding="utf-8")
 SECTION = SPEC[SPEC.index("### 8.11 Test vectors") : SPEC.index("<!-- end of section 8 -->")]
 
 
 def table(after: str, first_col: str) -> list[list[str]]:
-    text = SECTION[SECTION.index(after) :]
-    lines = text.splitlines()
-    start = next(i for i, ln in enumerate(lines) if ln.startswith(f"| {first_col} |"))
-    rows = []
-    for ln in lines[start + 2 :]:
-        if not ln.startswith("|"):
-            break
-        rows.append([c.strip() for c in ln.strip().strip("|").split("|")])
-    return rows
+    return markdown_table(SECTION[SECTION.index(after) :], first_col)
 
 
 def _seed() -> bytes:

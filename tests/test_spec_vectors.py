@@ -5,30 +5,20 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from pathlib import Path
 
 import numpy as np
 import pytest
 import reference as R
+from spec_text import SPEC, markdown_table
 
 import shuangsuiji as ss
 from shuangsuiji.randomness.prn import id_bytes_array, prn_float, prn_hash
 from shuangsuiji.sampling.seed_values import SIZE_TAG, START_TAG, cell_ints
 
-SPEC = (Path(__file__).resolve().parents[1] / "docs" / "spec.md").read_text(encoding="utf-8")
-
 
 def table_after(heading: str, first_col: str) -> list[list[str]]:
     """Rows of the first markdown table after ``heading`` whose header starts with ``first_col``."""
-    text = SPEC[SPEC.index(heading):]
-    lines = text.splitlines()
-    start = next(i for i, ln in enumerate(lines) if ln.startswith(f"| {first_col} |"))
-    rows = []
-    for ln in lines[start + 2:]:
-        if not ln.startswith("|"):
-            break
-        rows.append([c.strip() for c in ln.strip().strip("|").split("|")])
-    return rows
+    return markdown_table(SPEC[SPEC.index(heading) :], first_col)
 
 
 def _id(cell: str) -> str:

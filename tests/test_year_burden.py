@@ -7,13 +7,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
 import ref_year
 import year_helpers
+from spec_text import SPEC, markdown_table
 
 import shuangsuiji as ss
 from shuangsuiji.plan.year import YearRules
@@ -21,19 +21,11 @@ from shuangsuiji.sampling import engine
 from shuangsuiji.sampling.burden import Inspection, burden_of
 from shuangsuiji.sampling.history import batch_burden
 
-SPEC = (Path(__file__).resolve().parents[1] / "docs" / "spec.md").read_text(encoding="utf-8")
 VECTOR = SPEC[SPEC.index("#### 11.4.1 Burden test vector"):]
 
 
 def _table(first_col: str) -> list[list[str]]:
-    lines = VECTOR.splitlines()
-    start = next(i for i, ln in enumerate(lines) if ln.startswith(f"| {first_col} |"))
-    rows = []
-    for ln in lines[start + 2:]:
-        if not ln.startswith("|"):
-            break
-        rows.append([c.strip() for c in ln.strip().strip("|").split("|")])
-    return rows
+    return markdown_table(VECTOR, first_col)
 
 
 def _json_blocks() -> list[Any]:
