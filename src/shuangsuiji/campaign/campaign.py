@@ -105,7 +105,6 @@ class Campaign:
         known.
         """
         p = as_plan(plan)
-        p = Plan.from_dict(p.to_dict())
         check_registries(targets, inspectors)
         decl = declaration(randomness)
         t = moment(time, tz=p.publication.tz)

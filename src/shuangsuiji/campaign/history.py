@@ -34,7 +34,7 @@ from ..sampling.burden import Burden, Inspection, burden_of
 from ..sampling.engine import draw, stratum_summaries
 from ..sampling.selection import Selection, StratumSummary
 from .assign_step import run_assign
-from .state import Batch, CampaignState, task_departments
+from .state import Batch, CampaignState
 
 __all__ = [
     "batch_assign",
@@ -92,7 +92,7 @@ def random_inspections(state: CampaignState, batch: Batch) -> list[Inspection]:
     tasks = {t.name: t for t in batch.plan.tasks}
     out = []
     for tid, names in batch.drawn_by_id.items():
-        deps = sorted({d for n in names if n in tasks for d in task_departments(tasks[n])})
+        deps = sorted({d for n in names if n in tasks for d in tasks[n].departments})
         out.append(Inspection(tid, day, tuple(deps), "random"))
     batch.visits = (key, out)
     return out

@@ -19,7 +19,7 @@ import attrs
 
 from .._util.times import parse_moment
 from ..errors import InputError
-from ..plan.plan import Plan, Task
+from ..plan.plan import Plan, check_year_departments
 from ..randomness.declared import Randomness
 from ..randomness.seed import Seed
 from ..sampling.engine import ALGORITHM
@@ -389,20 +389,11 @@ def batch_plan_problem(plan: Plan, year_plan: Plan | None) -> str | None:
     rules = year_plan.year
     if rules is None:
         return None
-    for t in plan.tasks:
-        bad = [d for d in task_departments(t) if d not in rules.departments]
-        if rules.departments and bad:
-            return (f"task {t.name!r} names department {bad[0]!r}, which is not one of the "
-                    f"year's departments {list(rules.departments)}")
-        if rules.cap is not None and rules.cap.scope == "department" and t.department is None:
-            return (f"task {t.name!r} names no department; under a per-department cap every "
-                    "task names the department that draws it")
+    try:
+        check_year_departments(plan.tasks, rules)
+    except InputError as exc:
+        return str(exc)
     return None
-
-
-def task_departments(task: Task) -> tuple[str, ...]:
-    """The departments taking part in ``task`` (its own first, then its team's)."""
-    return tuple(task.departments)
 
 
 def read_state(records: Iterable[Any]) -> CampaignState:

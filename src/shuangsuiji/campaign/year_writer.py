@@ -73,7 +73,6 @@ def batch_plan(plan: Plan | Mapping[str, Any], state: CampaignState) -> Plan:
     if isinstance(plan, Mapping) and "publication" not in plan:
         plan = {**plan, "publication": year.publication.to_dict()}
     p = as_plan(plan)
-    p = Plan.from_dict(p.to_dict())
     problem = batch_plan_problem(p, year)
     if problem is not None:
         raise InputError(f"commit_batch: batch {len(state.batches) + 1}'s plan: {problem}")

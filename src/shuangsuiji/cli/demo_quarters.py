@@ -78,8 +78,7 @@ class _Batch:
     reveal_time: str
 
 
-def _batches(size: int) -> list[_Batch]:
-    year = datasets.province_year(size, 4)
+def _batches(year: datasets.YearSnapshots) -> list[_Batch]:
     out = []
     for b in range(4):
         reveal = _dt.date.fromisoformat(datasets.QUARTERS[b])
@@ -115,9 +114,13 @@ def _directed_for(batch: int, checks: Sequence[dict[str, Any]]) -> list[dict[str
 
 
 def _run_year(
-    path: Path, batches: list[_Batch], checks: list[dict[str, Any]], say: _Say, lab: dict[str, str]
+    path: Path,
+    batches: list[_Batch],
+    inspectors: ss.Inspectors,
+    checks: list[dict[str, Any]],
+    say: _Say,
+    lab: dict[str, str],
 ) -> list[list[str]]:
-    inspectors = datasets.province_inspectors()
     drawn: list[list[str]] = []
     campaign = None
     for b in batches:
@@ -177,11 +180,14 @@ def demo_quarters(out: TextIO, *, lang: str, size: int, folder: Path) -> int:
 
     say()
     say(lab["title"])
-    batches = _batches(size)
-    checks = datasets.demo_complaints(datasets.province_year(size, 4))
+    year = datasets.province_year(size, 4)
+    batches = _batches(year)
+    checks = datasets.demo_complaints(year)
+    officers = datasets.province_inspectors_records()
+    inspectors = ss.Inspectors.from_records(officers, id="id")
     path = folder / "year.jsonl"
-    drawn = _run_year(path, batches, checks, say, lab)
-    report = ss.verify(path, [b.targets for b in batches], datasets.province_inspectors())
+    drawn = _run_year(path, batches, inspectors, checks, say, lab)
+    report = ss.verify(path, [b.targets for b in batches], inspectors)
     say(f"  {lab['verify']}: {'OK' if report.ok else report.text()}")
     everyone = {r for b in batches for r in b.targets.ids()}
     rules, alone = burden_spread(drawn), burden_spread(_independent(batches))
@@ -193,15 +199,15 @@ def demo_quarters(out: TextIO, *, lang: str, size: int, folder: Path) -> int:
     say(lab["spread"] + ":")
     say(format_table([lab["times"], lab["rules"], lab["independent"]], rows, "rrr"))
     say(f"{lab['again']}:")
-    say("  " + _files(folder, batches))
+    say("  " + _files(folder, batches, officers))
     return 0 if report.ok else 1
 
 
-def _files(folder: Path, batches: list[_Batch]) -> str:
+def _files(folder: Path, batches: list[_Batch], officers: list[dict[str, Any]]) -> str:
     """Write each batch's registry snapshot and the officers as CSV; the verify command."""
     names = []
     for b in batches:
         names.append(write_csv(folder / f"targets-{b.number}.csv", b.targets.to_records()))
-    officers = write_csv(folder / "inspectors.csv", datasets.province_inspectors_records())
+    officers_csv = write_csv(folder / "inspectors.csv", officers)
     snapshots = " ".join(f"--targets {n}" for n in names)
-    return f"shuangsuiji verify {folder / 'year.jsonl'} {snapshots} --inspectors {officers}"
+    return f"shuangsuiji verify {folder / 'year.jsonl'} {snapshots} --inspectors {officers_csv}"
